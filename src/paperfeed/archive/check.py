@@ -1,0 +1,41 @@
+"""``paperfeed check``: every way the archive breaks its own rules, located by file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paperfeed.archive.store import ArchiveError, Entry, key_line, paper_files, path_for, read_entries
+
+
+@dataclass
+class Report:
+    papers: int = 0
+    problems: list[ArchiveError] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+
+def check(root: Path) -> Report:
+    """Read and validate every paper file under ``root``."""
+    report = Report()
+    seen: dict[str, Path] = {}
+    for path in root.rglob("*"):
+        if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
+            report.problems.append(ArchiveError(path, "not a paper file (paper files end in .md)"))
+    for result in read_entries(paper_files(root)):
+        if isinstance(result, ArchiveError):
+            report.problems.append(result)
+            continue
+        report.papers += 1
+        report.entries.append(result)
+        paper, path = result.paper, result.path
+        expected = path_for(root, paper.id)
+        if path.resolve() != expected.resolve():
+            report.problems.append(ArchiveError(
+                path, f"id {paper.id!r} belongs in {expected.relative_to(root)}", key_line(result.text, "id")))
+        if paper.id in seen:
+            report.problems.append(ArchiveError(path, f"duplicate id {paper.id!r}: also in {seen[paper.id]}", key_line(result.text, "id")))
+        else:
+            seen[paper.id] = path
+    report.problems.sort(key=lambda e: (str(e.path), e.line or 0))
+    return report

@@ -1,0 +1,259 @@
+"""The ``paperfeed`` command: a thin click layer over the library.
+
+Each command's docstring is its ``--help``. Library errors are turned into a
+one-line message and a non-zero exit here, at the edge, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from paperfeed import __version__, config
+from paperfeed.archive import check as check_mod
+from paperfeed.archive import enrich as enrich_mod
+from paperfeed.archive.store import ArchiveError
+from paperfeed.archive.update import apply
+from paperfeed.sources import Batch, SourceError, read_file
+from paperfeed.sources import http as http_mod
+
+ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _settings(ctx: click.Context) -> config.Settings:
+    return ctx.obj["settings"]
+
+
+def _papers_dir(ctx: click.Context, papers: Path | None) -> Path:
+    return papers if papers is not None else _settings(ctx).papers_dir
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+papers_option = click.option(
+    "--papers", type=click.Path(file_okay=False, path_type=Path),
+    help="The archive folder (default: extra.paperfeed.papers in mkdocs.yml, else papers/).",
+)
+
+
+@contextmanager
+def progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silent in CI and pipes."""
+    if not sys.stderr.isatty() or length < 2:
+        yield lambda n: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@click.group()
+@click.version_option(__version__, prog_name="paperfeed")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The settings file (default: the nearest mkdocs.yml).")
+@click.pass_context
+def cli(ctx: click.Context, config_file: Path | None) -> None:
+    """paperfeed: a daily feed of research papers as a static site.
+
+    The archive (papers/) is one Markdown file per paper; these commands fill
+    it, check it and turn it into a site.
+    """
+    try:
+        settings = config.load(config_file)
+    except config.ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.obj = {"settings": settings}
+
+
+def report(batch: Batch, outcome_summary: str, *, papers: int) -> None:
+    for warning in batch.warnings:
+        click.echo(f"note: {warning}", err=True)
+    for problem in batch.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    days = f"{len(batch.days)} day{'s' if len(batch.days) != 1 else ''}, "
+    click.echo(f"{days}{batch.items} items → {papers} papers: {outcome_summary}, {len(batch.problems)} skipped")
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD",
+              help="The featured day of a page scrape (the page shows no year).")
+@papers_option
+@click.pass_context
+@handle_errors
+def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, papers: Path | None) -> None:
+    """Import saved files into the archive.
+
+    Each PATH is a file or a folder of files: Hugging Face daily papers API
+    JSON, arXiv API Atom, or a plain-text scrape of the papers page; the kind
+    is detected from the content. Items that cannot be read are reported
+    with their file and index and skipped. Importing the same input twice
+    changes nothing.
+
+    Example:
+
+        paperfeed import saved/2025-03-14.json
+
+        paperfeed import scrape.txt --date 2025-03-14
+    """
+    files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
+    batch = Batch()
+    with progress(len(files), "Reading") as step:
+        for file in files:
+            batch.extend(read_file(file, day=day))
+            step(1)
+    outcome = apply(_papers_dir(ctx, papers), batch.papers)
+    report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
+
+
+def _days(day: dt.date | None, days: int | None, since: dt.date | None, until: dt.date | None,
+          default: int) -> list[dt.date]:
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if sum(x is not None for x in (day, days, since)) > 1:
+        raise click.UsageError("give one of --date, --days and --since")
+    if until is not None and since is None:
+        raise click.UsageError("--until goes with --since")
+    if day is not None:
+        return [day]
+    if since is not None:
+        end = until or today
+        if end < since:
+            raise click.UsageError("--until is before --since")
+        return [since + dt.timedelta(n) for n in range((end - since).days + 1)]
+    count = days if days is not None else default
+    if count < 1:
+        raise click.UsageError("--days must be at least 1")
+    return [today - dt.timedelta(n) for n in reversed(range(count))]
+
+
+@cli.command()
+@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD", help="Fetch this one day.")
+@click.option("--days", type=int, help="Fetch the last N days, today included (default: 3).")
+@click.option("--since", callback=_date, metavar="YYYY-MM-DD", help="Backfill from this day…")
+@click.option("--until", callback=_date, metavar="YYYY-MM-DD", help="…to this day (default: today).")
+@click.option("--api-url", help="The daily papers API base URL (default: extra.paperfeed.api_url).")
+@papers_option
+@click.pass_context
+@handle_errors
+def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.date | None,
+          until: dt.date | None, api_url: str | None, papers: Path | None) -> None:
+    """Fetch featured papers from the Hugging Face daily papers API.
+
+    By default the last 3 days are fetched again, because a day's list keeps
+    growing during that day. Weekends and empty days are not errors. A day
+    that fails (after bounded retries that honour Retry-After) is reported,
+    the other days are still saved, and the command exits non-zero. A token
+    in HF_TOKEN is sent when set.
+
+    Example:
+
+        paperfeed fetch --since 2025-01-01 --until 2025-01-31
+    """
+    settings = _settings(ctx)
+    wanted = _days(day, days, since, until, settings.fetch_days)
+    http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
+    session = http_mod.session(http, token=http_mod.hf_token())
+    batch, failures = Batch(), []
+    with progress(len(wanted), "Fetching") as step:
+        for d in wanted:
+            try:
+                batch.extend(http_mod.fetch_day(session, api_url or settings.api_url, d, http))
+            except SourceError as exc:
+                failures.append(str(exc))
+            step(1)
+    outcome = apply(_papers_dir(ctx, papers), batch.papers)
+    report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
+    if failures:
+        for failure in failures:
+            click.echo(f"error: {failure}", err=True)
+        raise click.ClickException(f"{len(failures)} of {len(wanted)} days failed: {failures[0]}")
+
+
+@cli.command()
+@papers_option
+@click.pass_context
+@handle_errors
+def check(ctx: click.Context, papers: Path | None) -> None:
+    """Validate the whole archive and exit non-zero on any problem.
+
+    Reports YAML errors and schema errors with file and line, duplicate ids,
+    and files whose name does not follow from their id. Under GitHub Actions
+    the problems are also printed as annotations on the files' lines.
+
+    Example:
+
+        paperfeed check --papers papers/
+    """
+    import os
+
+    root = _papers_dir(ctx, papers)
+    result = check_mod.check(root)
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+        if github:
+            line = f",line={problem.line}" if problem.line else ""
+            click.echo(f"::error file={problem.path}{line}::{problem.message}")
+    click.echo(f"{result.papers} papers checked: {len(result.problems)} problems")
+    if result.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--lookup", "table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Look ids up in this TSV table instead of the arXiv API.")
+@click.option("--api-url", help="The arXiv API URL (default: extra.paperfeed.arxiv_api_url).")
+@papers_option
+@click.pass_context
+@handle_errors
+def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: Path | None) -> None:
+    """Find arXiv ids, authors and dates for papers that came from a scrape.
+
+    Each paper without an arXiv id is looked up by title (one arXiv request
+    every 3 seconds, as arXiv asks) and, on an exact title match, gets its id,
+    authors and first-version date; its file moves to where the id says.
+    Nothing already filled in is changed.
+
+    Example:
+
+        paperfeed enrich --lookup seed.arxiv.tsv
+    """
+    settings = _settings(ctx)
+    if table is not None:
+        lookup = enrich_mod.table_lookup(enrich_mod.read_lookup_table(table))
+    else:
+        http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
+        client = http_mod.ArxivClient(api_url or settings.arxiv_api_url, http, interval=settings.arxiv_interval)
+        lookup = enrich_mod.search_lookup(client.search_title)
+    result = enrich_mod.enrich(_papers_dir(ctx, papers), lookup)
+    for missing in result.missing:
+        click.echo(f"not found: {missing}", err=True)
+    click.echo(f"{len(result.found) + len(result.missing)} papers without an id: "
+               f"{len(result.found)} found, {len(result.missing)} not found")
+
+
+def main() -> None:  # pragma: no cover - the console script
+    cli()

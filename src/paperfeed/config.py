@@ -1,0 +1,105 @@
+"""Settings a fork edits, read from ``mkdocs.yml`` (``extra: paperfeed:``).
+
+One file holds the site's settings: MkDocs' own keys (site name, URL,
+repository) and paperfeed's under ``extra.paperfeed``. It is read with a
+loader that tolerates MkDocs' Python tags (``!!python/name:...``) and ``!ENV``
+without importing anything.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ConfigError(Exception):
+    """The settings file cannot be read or holds a wrong value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """paperfeed's settings, with the defaults a fork starts from."""
+
+    root: Path = Path(".")
+    papers: str = "papers"
+    api_url: str = "https://huggingface.co/api"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    fetch_days: int = 3
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 2.0
+    arxiv_interval: float = 3.0
+    taxonomy: str = "taxonomy.yml"
+    home_days: int = 1
+    feed_items: int = 50
+
+    @property
+    def papers_dir(self) -> Path:
+        return self.root / self.papers
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    pass
+
+
+def _python_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> str:
+    return suffix
+
+
+def _env_tag(loader: yaml.Loader, node: yaml.Node) -> Any:
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    for name in names[:-1] if len(names) > 1 else names:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return names[-1] if len(names) > 1 else None
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _python_tag)
+_TolerantLoader.add_constructor("!ENV", _env_tag)
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``mkdocs.yml`` at or above ``start``."""
+    for folder in [start, *start.parents]:
+        if (folder / "mkdocs.yml").is_file():
+            return folder / "mkdocs.yml"
+    return None
+
+
+def load(config_file: Path | None = None) -> Settings:
+    """Settings from ``config_file`` (or the nearest mkdocs.yml); defaults when there is none."""
+    path = config_file or find_config(Path.cwd())
+    if path is None:
+        return Settings()
+    data = read_mkdocs_yml(path)
+    extra = (data.get("extra") or {}).get("paperfeed") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError(f"{path}: extra.paperfeed must be a mapping")
+    known = {f.name: f for f in fields(Settings) if f.name != "root"}
+    values: dict[str, Any] = {"root": path.parent}
+    for key, value in extra.items():
+        if key not in known:
+            raise ConfigError(f"{path}: extra.paperfeed.{key}: unknown setting (known: {', '.join(known)})")
+        default = getattr(Settings, key)
+        if isinstance(default, (int, float)) and not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{path}: extra.paperfeed.{key}: expected a number, got {value!r}")
+        if isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{path}: extra.paperfeed.{key}: expected text, got {value!r}")
+        values[key] = type(default)(value)
+    return Settings(**values)

@@ -1,0 +1,59 @@
+"""arXiv API Atom responses → Papers.
+
+Both eras are read: before November 2025 (links carry rel/title/type, text is
+hard-wrapped, ids may be old-style such as ``astro-ph/9904306v1``) and after
+(links bare, element order changed, text unwrapped). ``totalResults`` is not
+trusted. arXiv's overload answers (an entry titled "Error", or "Rate
+exceeded.") raise :class:`ArxivError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class ArxivError(Exception):
+    """arXiv answered, but not with results (overload, bad query)."""
+
+
+def looks_like(text: str) -> bool:
+    head = text.lstrip()[:200]
+    return head.startswith("<?xml") or head.startswith("<feed")
+
+
+def parse(text: str, *, source: str) -> list[Paper]:
+    """Parse one API response. Entries without a usable id are skipped."""
+    if text.strip().lower().startswith("rate exceeded"):
+        raise ArxivError(f"{source}: arXiv says: rate exceeded")
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as exc:
+        raise ArxivError(f"{source}: not valid Atom XML ({exc})") from None
+    if root.tag != f"{ATOM}feed":
+        raise ArxivError(f"{source}: not an Atom feed (root element {root.tag!r})")
+    papers = []
+    for entry in root.iter(f"{ATOM}entry"):
+        title = clean_text(entry.findtext(f"{ATOM}title"))
+        raw_id = entry.findtext(f"{ATOM}id") or ""
+        if title == "Error" and "api/errors" in raw_id:
+            raise ArxivError(f"{source}: arXiv error: {clean_text(entry.findtext(f'{ATOM}summary'))}")
+        arxiv_id = normalize_arxiv_id(raw_id)
+        if arxiv_id is None or not title:
+            continue
+        published = entry.findtext(f"{ATOM}published") or ""
+        papers.append(Paper(
+            id=arxiv_id,
+            title=title,
+            authors=[clean_text(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")
+                     if clean_text(a.findtext(f"{ATOM}name"))],
+            abstract=clean_text(entry.findtext(f"{ATOM}summary")),
+            published=dt.date.fromisoformat(published[:10]) if len(published) >= 10 else None,
+            links=Links(arxiv=f"https://arxiv.org/abs/{arxiv_id}", pdf=f"https://arxiv.org/pdf/{arxiv_id}"),
+            sources=["arxiv"],
+        ))
+    return papers

@@ -1,0 +1,170 @@
+"""Hugging Face daily papers API JSON (``GET /api/daily_papers?date=D``) → Papers.
+
+Every schema era is read: the oldest days' singular ``mediaUrl``, the 2025
+additions (``ai_summary``, ``githubRepo``, ...), the later ``organization`` and
+``githubStars``. Every field but ``paper.id`` and ``paper.title`` is optional and
+unknown fields are ignored. Some saved days hold Python ``repr()`` strings
+instead of objects: those are recovered with :func:`ast.literal_eval`, which
+parses literals only and never runs code.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id
+from paperfeed.sources.problems import ItemProblem
+
+_GITHUB = re.compile(r"^https?://(www\.)?github\.com/", re.IGNORECASE)
+_HTTP = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+@dataclass
+class DayFile:
+    """One API response: the papers read from it and the items that were not."""
+
+    day: dt.date | None
+    papers: list[Paper]
+    problems: list[ItemProblem]
+    items: int
+    recovered: list[int]  # indices of items read from Python repr strings
+
+    def notices(self, source: str) -> list[str]:
+        if not self.recovered:
+            return []
+        return [f"{source}: {len(self.recovered)} items were Python repr strings, not JSON objects; "
+                f"recovered items {_ranges(self.recovered)}"]
+
+
+def looks_like(text: str) -> bool:
+    head = text.lstrip()[:1]
+    return head in ("[", "{")
+
+
+def parse(text: str, *, source: str, day: dt.date | None = None) -> DayFile:
+    """Parse a day's response. ``source`` names it in messages (a path or URL);
+    ``day`` is the day asked for, used when an item carries no featured date."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        # a wrapped response: {"status": ..., "date": ..., "data": [...]}
+        day = day or _date(data.get("date"))
+        data = data["data"]
+    if not isinstance(data, list):
+        raise ValueError(f"{source}: expected a JSON list of papers, got {type(data).__name__}")
+    papers: list[Paper] = []
+    problems: list[ItemProblem] = []
+    recovered: list[int] = []
+    for index, item in enumerate(data):
+        try:
+            papers.append(parse_item(_as_mapping(item), day=day))
+        except ValueError as exc:
+            problems.append(ItemProblem(source, index, str(exc)))
+        else:
+            if not isinstance(item, dict):
+                recovered.append(index)
+    return DayFile(day, papers, problems, len(data), recovered)
+
+
+def _ranges(indices: list[int]) -> str:
+    """``[0, 1, 2, 5]`` → ``'0-2, 5'``."""
+    parts: list[str] = []
+    start = prev = indices[0]
+    for i in indices[1:] + [None]:  # type: ignore[list-item]
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if i is not None:
+            start = prev = i
+    return ", ".join(parts)
+
+
+def _as_mapping(item: Any) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return item
+    if isinstance(item, str) and item.lstrip().startswith("{"):
+        try:
+            value = ast.literal_eval(item)
+        except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+            raise ValueError(f"item is a string that is not a readable Python literal ({type(exc).__name__})") from None
+        if isinstance(value, dict):
+            return value
+    raise ValueError(f"item is a JSON {type(item).__name__}, not an object")
+
+
+def parse_item(item: dict[str, Any], *, day: dt.date | None = None) -> Paper:
+    """One API item → Paper. Raises ValueError naming the missing or wrong field."""
+    paper = item.get("paper")
+    if not isinstance(paper, dict):
+        raise ValueError("missing 'paper' object")
+    raw_id = paper.get("id")
+    arxiv_id = normalize_arxiv_id(raw_id) if isinstance(raw_id, str) else None
+    if arxiv_id is None:
+        raise ValueError(f"paper.id {raw_id!r} is not an arXiv id")
+    title = clean_text(_str(paper.get("title")) or _str(item.get("title")))
+    if not title:
+        raise ValueError(f"paper {arxiv_id}: missing paper.title")
+
+    # The day asked for is the truth; the item's own dates drift by a day or two.
+    featured = day or _date(paper.get("submittedOnDailyAt")) or _date(item.get("publishedAt"))
+    github = _str(paper.get("githubRepo"))
+    project = _str(paper.get("projectPage"))
+    org = paper.get("organization") or item.get("organization")
+    submitter = paper.get("submittedOnDailyBy") or item.get("submittedBy")
+    return Paper(
+        id=arxiv_id,
+        title=title,
+        authors=[clean_text(a.get("name")) for a in paper.get("authors") or []
+                 if isinstance(a, dict) and clean_text(a.get("name"))],
+        abstract=clean_text(_str(paper.get("summary")) or _str(item.get("summary"))),
+        published=_date(paper.get("publishedAt")),
+        featured=[featured] if featured else [],
+        upvotes=_count(paper.get("upvotes")),
+        comments=_count(item.get("numComments")),
+        ai_summary=clean_text(_str(paper.get("ai_summary"))) or None,
+        keywords=[clean_text(k) for k in paper.get("ai_keywords") or [] if isinstance(k, str) and k.strip()],
+        links=Links(
+            arxiv=f"https://arxiv.org/abs/{arxiv_id}",
+            pdf=f"https://arxiv.org/pdf/{arxiv_id}",
+            huggingface=f"https://huggingface.co/papers/{arxiv_id}",
+            github=github if github and _GITHUB.match(github) and _HTTP.match(github) else None,
+            github_stars=_count(paper.get("githubStars")) if github else None,
+            github_added_by=_str(paper.get("githubRepoAddedBy")) if github else None,
+            project=project if project and _HTTP.match(project) else None,
+        ),
+        organization=_org(org),
+        submitted_by=_str(submitter.get("user") or submitter.get("name")) if isinstance(submitter, dict) else None,
+        sources=["hf-daily"],
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _org(org: Any) -> str | None:
+    if not isinstance(org, dict):
+        return None
+    return clean_text(_str(org.get("fullname")) or _str(org.get("name"))) or None
+
