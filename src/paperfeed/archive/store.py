@@ -74,9 +74,11 @@ def loads(text: str, path: Path | str = "<string>") -> Paper:
     try:
         data = yaml.load(fm, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None  # +1 for 0-based, +1 for the opening '---'
-        raise ArchiveError(path, f"invalid YAML: {exc.problem or exc}", line) from None
+        # The context mark is where the broken construct began: the line to fix.
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else None  # 0-based, and the split keeps the newline after '---'
+        context = f" ({exc.context})" if exc.context else ""
+        raise ArchiveError(path, f"invalid YAML: {exc.problem or exc}{context}", line) from None
     except yaml.YAMLError as exc:
         raise ArchiveError(path, f"invalid YAML: {exc}", 1) from None
     if not isinstance(data, dict):

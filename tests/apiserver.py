@@ -1,0 +1,92 @@
+"""A real HTTP server on 127.0.0.1 that plays the Hugging Face and arXiv APIs.
+
+Each request is answered from a script: a per-path-and-query queue of
+behaviours (a file's bytes, a status with headers, a delay, truncated JSON);
+when a queue is empty the default answer is given. Every request is logged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b"[]"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    content_type: str = "application/json"
+
+
+@dataclass
+class Request:
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    at: float
+
+
+class ApiServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, deque[Answer]] = defaultdict(deque)
+        self.default = Answer()
+        self.days: dict[str, Path] = {}
+        self.log: list[Request] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                url = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                server.log.append(Request(url.path, query, dict(self.headers), time.monotonic()))
+                answer = server.answer_for(url.path, query)
+                if answer.delay:
+                    time.sleep(answer.delay)
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", answer.content_type)
+                    self.send_header("Content-Length", str(len(answer.body)))
+                    for k, v in answer.headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(answer.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def answer_for(self, path: str, query: dict[str, str]) -> Answer:
+        key = f"{path}?date={query['date']}" if "date" in query else path
+        if self.routes[key]:
+            return self.routes[key].popleft()
+        if "date" in query and query["date"] in self.days:
+            return Answer(body=self.days[query["date"]].read_bytes())
+        return self.default
+
+    def script(self, key: str, *answers: Answer) -> None:
+        self.routes[key].extend(answers)
+
+    def serve_days(self, folder: Path, days: list[str]) -> None:
+        for day in days:
+            self.days[day] = folder / f"{day}.json"
+
+    def __enter__(self) -> ApiServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,50 @@
+"""Shared fixtures: paths to the hand-written fixtures and to the real data in ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from paperfeed.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(os.environ.get("PAPERFEED_SHARED", ROOT.parent / "shared"))
+HF_DATA = SHARED / "data" / "hf-daily-papers"
+ARXIV_DATA = SHARED / "data" / "arxiv-api"
+SEED = SHARED / "seed" / "000_f70e58bcb38ae16f.txt"
+SEED_TSV = SHARED / "seed" / "000_f70e58bcb38ae16f.arxiv.tsv"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not HF_DATA.is_dir():
+        pytest.skip(f"real API responses not found at {HF_DATA} (CI always has ../shared)")
+    return SHARED
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    """Run the real ``paperfeed`` CLI in a temp folder with no mkdocs.yml above it."""
+    runner = CliRunner()
+
+    def invoke(*args: str, expect: int | None = 0) -> Result:
+        old = Path.cwd()
+        os.chdir(tmp_path)
+        try:
+            result = runner.invoke(cli, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        if expect is not None:
+            assert result.exit_code == expect, result.output + (result.stderr if result.stderr_bytes else "")
+        return result
+
+    return invoke
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes, for byte-for-byte comparisons."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
