@@ -6,9 +6,11 @@ one-line message and a non-zero exit here, at the edge, and nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +26,12 @@ from paperfeed.archive.update import apply
 from paperfeed.sources import Batch, SourceError, read_file
 from paperfeed.sources import http as http_mod
 
-ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError)
+from paperfeed import site as site_mod
+from paperfeed.pages.taxonomy import Taxonomy, TaxonomyError
+from paperfeed.pages.taxonomy import stats as tag_stats
+
+ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
+          site_mod.BuildError)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -85,7 +92,14 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
         settings = config.load(config_file)
     except config.ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": settings, "config_file": config_file or config.find_config(Path.cwd())}
+
+
+def _config_file(ctx: click.Context) -> Path:
+    path = ctx.obj["config_file"]
+    if path is None:
+        raise click.ClickException("no mkdocs.yml here or above: run from the site's folder or pass --config")
+    return path
 
 
 def report(batch: Batch, outcome_summary: str, *, papers: int) -> None:
@@ -253,6 +267,78 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
         click.echo(f"not found: {missing}", err=True)
     click.echo(f"{len(result.found) + len(result.missing)} papers without an id: "
                f"{len(result.found)} found, {len(result.missing)} not found")
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as the publish workflow does).")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
+@papers_option
+@click.pass_context
+@handle_errors
+def build(ctx: click.Context, strict: bool, site_dir: Path | None, papers: Path | None) -> None:
+    """Build the static site from the archive.
+
+    Reads and checks every paper file (nothing is written if one is broken),
+    writes the generated pages (home, days, papers, tags, archive) under
+    docs/, then runs the MkDocs build with Material into site/.
+
+    Example:
+
+        paperfeed build --strict --site-dir public
+    """
+    settings = _settings(ctx)
+    if papers is not None:
+        settings = dataclasses.replace(settings, papers=str(papers.resolve()))
+    start = time.perf_counter()
+    result = site_mod.build(settings=settings, config_file=_config_file(ctx), strict=strict, site_dir=site_dir)
+    click.echo(f"{result.papers} papers → {result.pages} pages ({result.written} written, "
+               f"{result.deleted} removed) in {time.perf_counter() - start:.1f} s")
+
+
+@cli.command()
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, dev_addr: str) -> None:
+    """Build the site and serve it with live reload for a local preview.
+
+    The pages are generated again whenever a paper file or the taxonomy
+    changes, and the browser reloads.
+
+    Example:
+
+        paperfeed serve --dev-addr 127.0.0.1:8000
+    """
+    site_mod.serve(settings=_settings(ctx), config_file=_config_file(ctx), address=dev_addr)
+
+
+@cli.command()
+@click.option("--stats", "show_stats", is_flag=True, help="Print how many papers each tag has.")
+@papers_option
+@click.pass_context
+@handle_errors
+def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
+    """Apply the taxonomy to the archive and report coverage.
+
+    Tags come from taxonomy.yml (extra.paperfeed.taxonomy), matched on the
+    title, abstract and keywords; hand-written tags always apply.
+
+    Example:
+
+        paperfeed tags --stats
+    """
+    settings = _settings(ctx)
+    taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
+    report = check_mod.check(_papers_dir(ctx, papers))
+    all_papers = [e.paper for e in report.entries]
+    tagged, counts = tag_stats(taxonomy, all_papers)
+    total = len(all_papers) or 1
+    if show_stats:
+        for slug, count in counts.most_common():
+            click.echo(f"{slug:<28} {count:>7} {count / total:>7.1%}")
+    top = counts.most_common(1)[0] if counts else ("-", 0)
+    click.echo(f"{len(all_papers)} papers: {tagged} tagged ({tagged / total:.1%}), {len(counts)} tags, "
+               f"largest {top[0]} on {top[1] / total:.1%}")
 
 
 def main() -> None:  # pragma: no cover - the console script

@@ -168,3 +168,32 @@ def remove_file(path: Path) -> None:
         path.parent.rmdir()
     except OSError:
         pass  # not empty
+
+
+def sync_tree(root: Path, files: dict[str, str], *, owned: tuple[str, ...]) -> tuple[int, int]:
+    """Make the generated part of ``root`` (the ``owned`` files and folders) hold
+    exactly ``files``: write those whose bytes changed, delete the stale ones.
+    Untouched files keep their mtime, so an incremental build can skip them.
+    Returns (written, deleted)."""
+    written = deleted = 0
+    for rel, text in files.items():
+        path = root / rel
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+        write_text_atomic(path, text)
+        written += 1
+    for name in owned:
+        top = root / name
+        existing = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
+        for path in existing:
+            if path.is_file() and path.relative_to(root).as_posix() not in files:
+                path.unlink()
+                deleted += 1
+        if top.is_dir():
+            for folder in sorted((p for p in top.rglob("*") if p.is_dir()), reverse=True):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+    return written, deleted

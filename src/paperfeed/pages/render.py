@@ -1,0 +1,154 @@
+"""HTML fragments for generated pages. Scraped text is data, never markup.
+
+Every string that came from outside is escaped with markupsafe before it
+reaches a page, and fragments are emitted as raw HTML blocks, which Markdown
+leaves alone: so ``*bold*``, ``# Heading``, ``[x](javascript:…)``, ``{{ config }}``
+and ``| a | b |`` show up as exactly that text. ``$…$`` math becomes MathML at
+build time (no JavaScript); MathML that is not on an allowlist of tags and
+attributes is thrown away and the TeX source shown instead.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from latex2mathml.converter import convert
+from markupsafe import Markup, escape
+
+from paperfeed.model import Paper
+
+_MATH = re.compile(r"\$\$(?P<display>[^$]+?)\$\$|(?<![\\$])\$(?P<inline>[^$\s](?:[^$]*?[^$\s\\])?)\$(?!\$)")
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^>]*)>")
+_ATTR = re.compile(r"([a-zA-Z_:][\w:.-]*)\s*=\s*\"[^\"<>]*\"")
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot mover munder munderover "
+    "mtable mtr mtd mstyle mpadded mphantom menclose merror semantics annotation mfenced mlabeledtr".split())
+MATHML_ATTRS = frozenset(
+    "xmlns display stretchy mathvariant fence separator lspace rspace accent accentunder columnalign "
+    "rowspacing columnspacing linethickness minsize maxsize movablelimits width height depth symmetric "
+    "form largeop scriptlevel displaystyle notation align columnlines rowlines frame mathsize".split())
+
+
+def text(value: str) -> Markup:
+    return escape(value)
+
+
+def mathml(tex: str, *, display: bool = False) -> Markup | None:
+    """``tex`` as MathML, or None when it cannot be converted safely."""
+    try:
+        out = convert(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds on malformed TeX; all mean "show the source"
+        return None
+    for closing, name, attrs in _TAG.findall(out):
+        if name not in MATHML_TAGS:
+            return None
+        rest = _ATTR.sub("", attrs).strip().rstrip("/").strip()
+        if rest or any(a not in MATHML_ATTRS for a in _ATTR.findall(attrs)) or (closing and attrs.strip()):
+            return None
+    if "<" in _TAG.sub("", out):
+        return None
+    return Markup(out)
+
+
+def rich_text(value: str) -> Markup:
+    """Escaped text with ``$…$`` and ``$$…$$`` rendered as MathML. Unbalanced ``$`` stay as text."""
+    parts: list[str] = []
+    last = 0
+    for m in _MATH.finditer(value):
+        tex = m.group("display") or m.group("inline")
+        rendered = mathml(tex, display=m.group("display") is not None)
+        parts.append(escape(value[last:m.start()]))
+        parts.append(rendered if rendered is not None else escape(m.group(0)))
+        last = m.end()
+    parts.append(escape(value[last:]))
+    return Markup("").join(parts)
+
+
+def url_of(md_path: str) -> str:
+    """A docs page's URL path with ``use_directory_urls``: ``days/2025-03-14.md`` → ``days/2025-03-14/``."""
+    path = md_path[:-3]
+    if path == "index":
+        return ""
+    if path.endswith("/index"):
+        return path[: -len("index")]
+    return path + "/"
+
+
+def rel(from_md: str, to_md: str) -> str:
+    """A relative link between two pages, so the site works under any sub-path."""
+    start = url_of(from_md) or "."
+    target = url_of(to_md) or "."
+    link = posixpath.relpath(target, start)
+    return "./" if link == "." else link + "/"
+
+
+def join(items: Iterable[Markup | str], sep: str = " · ") -> Markup:
+    return Markup(sep).join(items)
+
+
+def link(href: str, label: str, *, cls: str = "") -> Markup:
+    """An external link; ``href`` was checked to be http(s) by the validator."""
+    css = f' class="{cls}"' if cls else ""
+    return Markup('<a href="{}"{} rel="noopener">{}</a>').format(href, Markup(css), label)
+
+
+def paper_links(paper: Paper) -> Markup:
+    links = paper.links
+    items = []
+    if links.arxiv:
+        items.append(link(links.arxiv, "arXiv"))
+    if links.pdf:
+        items.append(link(links.pdf, "PDF"))
+    if links.huggingface:
+        items.append(link(links.huggingface, "Hugging Face"))
+    if links.github:
+        stars = f" ★ {links.github_stars:,}" if links.github_stars is not None else ""
+        items.append(link(links.github, f"Code{stars}"))
+    if links.project:
+        items.append(link(links.project, "Project page"))
+    return join(items)
+
+
+def authors_short(authors: list[str], limit: int = 3) -> str:
+    if len(authors) <= limit:
+        return ", ".join(authors)
+    return ", ".join(authors[:limit]) + f" +{len(authors) - limit}"
+
+
+def excerpt(value: str, limit: int = 300) -> str:
+    if len(value) <= limit:
+        return value
+    cut = value[:limit].rsplit(" ", 1)[0]
+    # never cut inside a $…$ pair: drop the dangling half
+    if cut.count("$") % 2:
+        cut = cut[: cut.rfind("$")].rstrip()
+    return cut + " …"
+
+
+def bibtex(paper: Paper) -> str:
+    """A BibTeX entry; braces in scraped text are dropped so the entry stays balanced."""
+    def clean(value: str) -> str:
+        return value.replace("{", "").replace("}", "").replace("\\", "")
+    first = paper.authors[0].split()[-1] if paper.authors else "anon"
+    year = str(paper.published.year) if paper.published else (str(paper.featured[0].year) if paper.featured else "")
+    word = next((w for w in re.findall(r"[A-Za-z]+", paper.title) if len(w) > 3), "paper")
+    key = re.sub(r"[^a-z0-9]", "", f"{first}{year}{word}".lower()) or "paper"
+    fields = [("title", "{" + clean(paper.title) + "}"),
+              ("author", " and ".join(clean(a) for a in paper.authors))]
+    if year:
+        fields.append(("year", year))
+    if paper.has_arxiv_id:
+        fields += [("eprint", paper.id), ("archivePrefix", "arXiv")]
+    if paper.links.arxiv:
+        fields.append(("url", paper.links.arxiv))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def code_fence(content: str, lang: str) -> str:
+    """A fenced block whose fence is longer than any backtick run inside, so text cannot break out."""
+    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{content}\n{fence}"

@@ -1,0 +1,96 @@
+"""``paperfeed build`` and ``serve``: archive → Markdown pages → MkDocs + Material → site/.
+
+Pelican's pipeline: read and validate everything, then generate, then write.
+Nothing is written when any paper file is broken.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperfeed.archive.check import check
+from paperfeed.archive.store import ArchiveError, sync_tree
+from paperfeed.config import Settings, read_mkdocs_yml
+from paperfeed.pages.generate import GENERATED, Options, Pages
+from paperfeed.pages.taxonomy import Taxonomy
+
+
+class BuildError(Exception):
+    """The archive or the site settings stop the build; the message says where."""
+
+
+@dataclass
+class Generated:
+    pages: int
+    written: int
+    deleted: int
+    papers: int
+
+
+def generate(*, settings: Settings, config_file: Path) -> Generated:
+    """Read the archive, check it, and write the generated Markdown pages into docs/."""
+    report = check(settings.papers_dir)
+    if report.problems:
+        listing = "\n".join(str(p) for p in report.problems[:20])
+        raise BuildError(f"{len(report.problems)} problems in {settings.papers_dir} "
+                         f"(run 'paperfeed check'); nothing was written:\n{listing}")
+    taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
+    mkdocs = read_mkdocs_yml(config_file)
+    options = Options(site_name=str(mkdocs.get("site_name") or "paperfeed"), home_days=settings.home_days,
+                      repo_url=mkdocs.get("repo_url"))
+    pages = Pages([e.paper for e in report.entries], taxonomy, options).all()
+    docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
+    written, deleted = sync_tree(docs, pages, owned=GENERATED)
+    return Generated(len(pages), written, deleted, report.papers)
+
+
+def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None) -> Generated:
+    """Generate the pages, then run the MkDocs build into ``site_dir``."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    generated = generate(settings=settings, config_file=config_file)
+    overrides = {"site_dir": str(site_dir)} if site_dir else {}
+    try:
+        config = load_config(str(config_file), strict=strict, **overrides)
+        mkdocs_build(config)
+    except (Abort, ConfigurationError) as exc:
+        raise BuildError(f"mkdocs build failed: {exc}") from None
+    return generated
+
+
+def serve(*, settings: Settings, config_file: Path, address: str = "127.0.0.1:8000") -> None:
+    """Generate, then serve with live reload; regenerate when papers/ or the taxonomy change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    generate(settings=settings, config_file=config_file)
+    watched = [settings.papers_dir, settings.root / settings.taxonomy]
+    stop = threading.Event()
+
+    def stamp() -> tuple:
+        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*.md"))]
+        return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in files if p.exists()))
+
+    def watch() -> None:
+        # MkDocs watches docs/; rewriting the generated pages there triggers its reload.
+        last = stamp()
+        while not stop.wait(1.0):
+            now = stamp()
+            if now != last:
+                last = now
+                try:
+                    generate(settings=settings, config_file=config_file)
+                except (BuildError, ArchiveError) as exc:
+                    print(f"paperfeed: {exc}")
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
+    finally:
+        stop.set()
+        time.sleep(0)
