@@ -44,8 +44,8 @@ def tag_md(slug: str, month: str | None = None) -> str:
 
 
 def _front(title: str, **extra: object) -> str:
-    # MkDocs themes print page.meta.title unescaped: give them escaped text.
-    meta = {"title": str(escape(title)), **extra}
+    # Material prints page.meta.title and .description unescaped: give it escaped text.
+    meta = {"title": str(escape(title)), **{k: str(escape(v)) if isinstance(v, str) else v for k, v in extra.items()}}
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
