@@ -7,7 +7,6 @@ Nothing is written when any paper file is broken.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,4 +92,3 @@ def serve(*, settings: Settings, config_file: Path, address: str = "127.0.0.1:80
         mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
     finally:
         stop.set()
-        time.sleep(0)

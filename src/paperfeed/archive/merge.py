@@ -8,8 +8,6 @@ people own are never touched.
 
 from __future__ import annotations
 
-import dataclasses
-
 from paperfeed.model import LINK_KEYS, SOURCES, Links, Paper
 
 _TEXT_FIELDS = ("title", "abstract", "published", "ai_summary", "organization", "submitted_by")
@@ -68,4 +66,4 @@ def fill_missing(paper: Paper, found: Paper) -> Paper:
             setattr(filled, name, getattr(found, name))
     filled.links = merge_links(paper.links, found.links, newer=False)
     filled.sources = [s for s in SOURCES if s in paper.sources or s in found.sources]
-    return dataclasses.replace(filled)
+    return filled
