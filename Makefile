@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces behind them.
-#   make serve   build the site from papers/ and serve it on http://127.0.0.1:8000
+#   make serve   build the site from papers/ and serve it on http://127.0.0.1:8000/paperfeed/
 #   make test    run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
