@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,16 @@ def run(tmp_path: Path):
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes, for byte-for-byte comparisons."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def project(tmp: Path, papers: Path | None = None) -> Path:
+    """A copy of the site project (mkdocs.yml, taxonomy, hand-written docs) around ``papers``."""
+    from paperfeed.pages.generate import GENERATED
+
+    target = tmp / "site-project"
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns(*GENERATED))
+    shutil.copytree(papers or ROOT / "papers", target / "papers")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(ROOT / name, target / name)
+    return target

@@ -8,26 +8,25 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import pytest
 
-from .conftest import ROOT, tree
+from .conftest import project, tree
 
 HOSTILE_TITLE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ config }} | a | b | *bold* ---"
-
-
-def project(tmp: Path, papers: Path | None = None) -> Path:
-    target = tmp / "site-project"
-    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns(*__import__(
-        "paperfeed.pages.generate", fromlist=["GENERATED"]).GENERATED))
-    shutil.copytree(papers or ROOT / "papers", target / "papers")
-    for name in ("mkdocs.yml", "taxonomy.yml"):
-        shutil.copy(ROOT / name, target / name)
-    return target
 
 
 def build(run, where: Path, expect: int = 0):
     return run("--config", str(where / "mkdocs.yml"), "build", "--strict", "--site-dir", str(where / "site"),
                expect=expect)
+
+
+def parse(page: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(page.read_bytes())
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
 
 
 class Links(HTMLParser):
@@ -54,15 +53,24 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_page_kind_is_built(bundled: Path) -> None:
-    home = (bundled / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="pf-card"') == 51
-    assert "Subscribe" in home
+    home = parse(bundled / "index.html")
+    assert len(home.xpath('//article[@class="pf-card"]')) == 51
+    assert "Subscribe" in text_of(home)
+    assert "Last updated with the papers of March 14, 2025 · 51 papers from 1 days" in text_of(home)
     assert (bundled / "days" / "2025-03-14" / "index.html").exists()
-    assert (bundled / "papers" / "2308" / "2308.07686" / "index.html").exists()
     assert (bundled / "tags" / "index.html").exists() and (bundled / "archive" / "index.html").exists()
     assert (bundled / "tags" / "continual-learning" / "2025-03" / "index.html").exists()
-    paper = (bundled / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
-    assert "Hong Li, Xingyu Li, Pengbo Hu" in paper and "@misc{li2023boosting" in re.sub("<[^>]+>", "", paper)
+    paper = parse(bundled / "papers" / "2308" / "2308.07686" / "index.html")
+    assert "Hong Li, Xingyu Li, Pengbo Hu" in text_of(paper) and "@misc{li2023boosting" in text_of(paper)
+
+
+def test_pages_are_compact_and_small(bundled: Path) -> None:
+    papers = list((bundled / "papers").rglob("index.html"))
+    assert len(papers) == 51
+    assert max(p.stat().st_size for p in papers) <= 20_000
+    assert (bundled / "index.html").stat().st_size <= 150_000
+    home = (bundled / "index.html").read_text(encoding="utf-8")
+    assert "\n  " not in home and "\n\t" not in home  # the templates' indentation is gone
 
 
 def test_no_external_assets_and_every_internal_link_resolves(bundled: Path) -> None:
@@ -82,9 +90,9 @@ def test_no_external_assets_and_every_internal_link_resolves(bundled: Path) -> N
 
 
 def test_no_page_is_in_the_nav_but_the_short_list(bundled: Path) -> None:
-    paper = (bundled / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
-    assert paper.count('class="md-nav__link"') < 15
-    assert "2309.03130" not in paper  # another paper's link is not embedded
+    paper = parse(bundled / "papers" / "2308" / "2308.07686" / "index.html")
+    assert len(paper.xpath('//a[contains(concat(" ", @class, " "), " md-nav__link ")]')) < 15
+    assert not paper.xpath('//a[contains(@href, "2309.03130")]')  # another paper's link is not embedded
 
 
 def test_search_index_has_titles_authors_and_abstracts(bundled: Path) -> None:
@@ -102,14 +110,20 @@ def test_hostile_text_renders_inert(run, tmp_path: Path) -> None:
         "featured:\n- 2024-01-02\nsources:\n- hf-daily\n---\n", encoding="utf-8")
     where = project(tmp_path, papers)
     build(run, where)
-    page = (where / "site" / "papers" / "2401" / "2401.00001" / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)" not in page and "<script>x" not in page and "<img src=x" not in page
-    assert 'href="javascript:' not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) {{ config }} | a | b | *bold* ---" in page
-    assert "<mi>O</mi>" in page  # balanced math became MathML
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    title = re.search(r"<title>(.*?)</title>", page).group(1)
-    assert title.startswith("&lt;script&gt;alert(1)")
+    html = where / "site" / "papers" / "2401" / "2401.00001" / "index.html"
+    page = parse(html)
+    scripts = page.xpath("//script")
+    assert scripts and not [s for s in scripts if "alert" in (s.text or "")
+                            or not s.get("src", "../../../assets/").startswith("../../../assets/")]
+    assert not page.xpath("//img") and not page.xpath('//*[@onerror]')
+    assert not [a for a in page.xpath("//a[@href]") if a.get("href").strip().lower().startswith("javascript")]
+    assert text_of(page.xpath("//h1")[0]) == HOSTILE_TITLE
+    assert page.xpath("//h1/a") == []  # the [x](...) in the title did not become a link
+    assert page.xpath('//div[@class="pf-abstract"]//math//mi[text()="O"]')  # balanced math became MathML
+    abstract = text_of(page.xpath('//div[@class="pf-abstract"]')[0])
+    assert "but $5 and" in abstract and "# Heading and `code` and $unbalanced" in abstract
+    assert text_of(page.xpath('//p[@class="pf-paper__authors"]')[0]) == "<img src=x onerror=alert(1)>"
+    assert [t.text.split(" - ")[0] for t in page.xpath("//title")] == [HOSTILE_TITLE]
 
 
 def test_same_archive_builds_a_byte_identical_site(run, tmp_path: Path) -> None:
@@ -128,3 +142,37 @@ def test_a_broken_paper_stops_the_build_before_writing(run, tmp_path: Path) -> N
     result = build(run, where, expect=1)
     assert "2308.07686.md:3: invalid YAML" in result.stderr and "nothing was written" in result.stderr
     assert not (where / "site").exists() and not (where / "docs" / "papers").exists()
+
+
+def test_prerendered_pages_match_what_markdown_makes_of_them(run, tmp_path: Path, shared_data: Path) -> None:
+    """``paperfeed build`` skips Markdown for finished-HTML pages: a plain MkDocs build (what
+    Zensical or ``mkdocs build`` do) of the same docs must give the very same pages."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    where = project(tmp_path)
+    config = where / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("compact: true", "compact: false"), encoding="utf-8")
+    run("--config", str(config), "import", str(shared_data / "data" / "hf-daily-papers" / "2024-06-21.json"))
+    (where / "papers" / "2401").mkdir(exist_ok=True)
+    (where / "papers" / "2401" / "2401.99999.md").write_text(
+        "---\nid: '2401.99999'\ntitle: " + repr(HOSTILE_TITLE).replace("\\\\", "\\") + "\n"
+        "authors:\n- '<img src=x onerror=alert(1)>'\nabstract: 'Cost $O(n^2)$ and $$x^2$$ and $unbalanced'\n"
+        "featured:\n- 2024-01-02\nsources:\n- hf-daily\n---\n", encoding="utf-8")
+    build(run, where)
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "plain")))
+    ours, plain = tree(where / "site"), tree(tmp_path / "plain")
+    pages = [name for name in ours if name.endswith(".html")]
+    assert len(pages) > 150 and sorted(pages) == sorted(n for n in plain if n.endswith(".html"))
+    assert [name for name in pages if ours[name] != plain[name]] == []
+    # compact pages (the default) hold the same text and elements; only indentation went
+    config.write_text(config.read_text(encoding="utf-8").replace("compact: false", "compact: true"), encoding="utf-8")
+    build(run, where)
+    compact = tree(where / "site")
+    for name in pages:
+        page, loose = lxml.html.fromstring(compact[name]), lxml.html.fromstring(plain[name])
+        assert text_of(page) == text_of(loose) and len(page.xpath("//*")) == len(loose.xpath("//*")), name
+    # the search index has the same pages, each prerendered one as a single entry
+    import json
+    located = {e["location"].split("#")[0] for e in json.loads(ours["search/search_index.json"])["docs"]}
+    assert located == {e["location"].split("#")[0] for e in json.loads(plain["search/search_index.json"])["docs"]}

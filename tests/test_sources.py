@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,13 @@ def test_real_seed_scrape_gives_51_exact_titles(shared_data: Path) -> None:
     text = SEED.read_text(encoding="utf-8")
     assert all(p.abstract in text and len(p.abstract) > 200 for p in batch.papers)
     assert scrape.parse(text, source="seed", day=None).page_day == (3, 14)
+
+
+def test_item_title_keeps_the_math_that_paper_title_lost(shared_data) -> None:
+    from paperfeed.sources.hf_daily import parse_item
+    items = json.loads((shared_data / "data" / "hf-daily-papers" / "2024-06-21.json").read_text(encoding="utf-8"))
+    titles = {p.id: p.title for p in map(parse_item, items)}
+    assert titles["2406.14347"].startswith("$\\nabla^2$DFT: A Universal Quantum Chemistry Dataset")
+    assert titles["2406.12045"] == "$τ$-bench: A Benchmark for Tool-Agent-User Interaction in Real-World Domains"
+    plain = items[-1]["paper"]  # without math, paper.title stays the title
+    assert "$" not in plain["title"] and titles[plain["id"]] == " ".join(plain["title"].split())

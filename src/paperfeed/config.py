@@ -36,6 +36,7 @@ class Settings:
     taxonomy: str = "taxonomy.yml"
     home_days: int = 1
     feed_items: int = 50
+    compact: bool = True
 
     @property
     def papers_dir(self) -> Path:
@@ -97,7 +98,10 @@ def load(config_file: Path | None = None) -> Settings:
         if key not in known:
             raise ConfigError(f"{path}: extra.paperfeed.{key}: unknown setting (known: {', '.join(known)})")
         default = getattr(Settings, key)
-        if isinstance(default, (int, float)) and not isinstance(value, (int, float)) or isinstance(value, bool):
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: extra.paperfeed.{key}: expected true or false, got {value!r}")
+        elif isinstance(default, (int, float)) and (not isinstance(value, (int, float)) or isinstance(value, bool)):
             raise ConfigError(f"{path}: extra.paperfeed.{key}: expected a number, got {value!r}")
         if isinstance(default, str) and not isinstance(value, str):
             raise ConfigError(f"{path}: extra.paperfeed.{key}: expected text, got {value!r}")

@@ -15,6 +15,7 @@ from paperfeed.archive.store import ArchiveError, sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.publish import compact, prerendered
 
 
 class BuildError(Exception):
@@ -56,6 +57,9 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
+        prerendered.install(config)
+        if settings.compact:
+            compact.install(config)
         mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
         raise BuildError(f"mkdocs build failed: {exc}") from None

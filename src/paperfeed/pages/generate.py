@@ -4,16 +4,24 @@ Pages are plain strings keyed by their path under ``docs/``. Papers never go
 into the nav, and every listing is bounded (a day has at most ~50 papers, a tag
 page shows its newest papers and links its months), so page sizes do not
 grow with the archive.
+
+Every generated page body is finished HTML, in blocks separated by blank lines:
+Markdown passes it through unchanged, so scraped text cannot become markup, and
+``paperfeed build`` can skip Markdown for it (``prerendered: true``, see
+publish/prerendered.py). A paper page with community notes is the exception: its
+notes are Markdown written by people. Every value from outside goes through
+``escape`` (or ``rich_text``, which escapes) on its way into an f-string.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-import yaml
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from paperfeed.model import Paper, relative_path
 from paperfeed.pages import render as r
@@ -43,14 +51,39 @@ def tag_md(slug: str, month: str | None = None) -> str:
     return f"tags/{slug}/{month}.md" if month else f"tags/{slug}/index.md"
 
 
-def _front(title: str, **extra: object) -> str:
-    # Material prints page.meta.title and .description unescaped: give it escaped text.
-    meta = {"title": str(escape(title)), **{k: str(escape(v)) if isinstance(v, str) else v for k, v in extra.items()}}
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+# Characters YAML may not hold raw, or would fold as line breaks inside a quoted scalar.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _scalar(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar: JSON's escaping, plus YAML's own rules."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _front(title: str, *, prerendered: bool = True, search: bool = True, hide: tuple[str, ...] = ("toc",),
+           description: str | None = None) -> str:
+    """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
+
+    Material prints page.meta.title and .description unescaped: they get escaped text.
+    """
+    lines = ["---", f"title: {_scalar(str(escape(title)))}"]
+    if description:
+        lines.append(f"description: {_scalar(str(escape(description)))}")
+    if hide:
+        lines.append(f"hide: {json.dumps(list(hide))}")
+    if not search:  # listings repeat other pages' titles: search finds the papers themselves
+        lines.append("search: {exclude: true}")
+    if prerendered:
+        lines.append("prerendered: true")
+    return "\n".join(lines) + "\n---\n\n"
 
 
 def _sort_key(paper: Paper) -> tuple:
     return (-(paper.last_featured or paper.published or dt.date.min).toordinal(), -(paper.upvotes or 0), paper.id)
+
+
+def _long(day: dt.date) -> str:
+    return day.strftime("%A, %B %-d, %Y")
 
 
 class Pages:
@@ -73,6 +106,8 @@ class Pages:
                 tagged[slug].append(paper)
         order = [t.slug for t in taxonomy.tags] + sorted(set(tagged) - set(taxonomy.by_slug))
         self.tagged = {slug: tagged[slug] for slug in order if tagged.get(slug)}
+        # a paper's title is shown on many pages: render its math once
+        self._titles: dict[str, str] = {}
 
     def all(self) -> dict[str, str]:
         pages: dict[str, str] = {"index.md": self.home(), "archive/index.md": self.archive(), "tags/index.md":
@@ -87,139 +122,160 @@ class Pages:
 
     # -- fragments --------------------------------------------------------------
 
-    def tag_chips(self, paper: Paper, here: str) -> Markup:
-        chips = [Markup('<a class="pf-tag" href="{}">{}</a>').format(r.rel(here, tag_md(t)), self.taxonomy.name(t))
-                 for t in self.tags[paper.id]]
-        return Markup(" ").join(chips)
+    def title(self, paper: Paper) -> str:
+        html = self._titles.get(paper.id)
+        if html is None:
+            html = self._titles[paper.id] = str(r.rich_text(paper.title))
+        return html
 
-    def card(self, paper: Paper, here: str) -> str:
-        votes = f"▲ {paper.upvotes}" if paper.upvotes is not None else ""
-        meta = r.join(x for x in (escape(r.authors_short(paper.authors)), votes,
-                                  f"{paper.comments} comments" if paper.comments else "") if x)
-        summary = paper.ai_summary or r.excerpt(paper.abstract)
-        return Markup(
-            '<article class="pf-card">\n<h3 class="pf-card__title"><a href="{href}">{title}</a></h3>\n'
-            '<p class="pf-card__meta">{meta}</p>\n<p class="pf-card__tags">{tags}</p>\n'
-            '<p class="pf-card__summary">{summary}</p>\n<p class="pf-card__links">{links}</p>\n</article>\n'
-        ).format(href=r.rel(here, paper_md(paper.id)), title=paper.title, meta=meta,
-                 tags=self.tag_chips(paper, here), summary=r.rich_text(summary), links=r.paper_links(paper))
+    def tag_chips(self, paper: Paper, here: str) -> str:
+        return " ".join(f'<a class="pf-tag" href="{r.rel(here, tag_md(t))}">{escape(self.taxonomy.name(t))}</a>'
+                        for t in self.tags[paper.id])
+
+    def card(self, paper: Paper, here: str, *, level: int = 3) -> str:
+        meta = [str(escape(r.authors_short(paper.authors)))]
+        if paper.upvotes is not None:
+            meta.append(f"▲ {paper.upvotes}")
+        if paper.comments:
+            meta.append(f"{paper.comments} comments")
+        summary = r.rich_text(paper.ai_summary or r.excerpt(paper.abstract))
+        return (f'<article class="pf-card">\n<h{level} class="pf-card__title"><a href="{r.rel(here, paper_md(paper.id))}">'
+                f'{self.title(paper)}</a></h{level}>\n<p class="pf-card__meta">{" · ".join(m for m in meta if m)}</p>\n'
+                f'<p class="pf-card__tags">{self.tag_chips(paper, here)}</p>\n<p class="pf-card__summary">{summary}</p>\n'
+                f'<p class="pf-card__links">{r.paper_links(paper)}</p>\n</article>\n\n')
 
     def row(self, paper: Paper, here: str) -> str:
         day = paper.last_featured or paper.published
-        meta = r.join(x for x in (escape(r.authors_short(paper.authors, 2)), day.isoformat() if day else "",
-                                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "") if x)
-        return Markup('<li><a href="{}">{}</a> <span class="pf-row__meta">{}</span></li>\n').format(
-            r.rel(here, paper_md(paper.id)), paper.title, meta)
+        meta = [str(escape(r.authors_short(paper.authors, 2))), day.isoformat() if day else "",
+                f"▲ {paper.upvotes}" if paper.upvotes is not None else ""]
+        return (f'<li><a href="{r.rel(here, paper_md(paper.id))}">{self.title(paper)}</a> '
+                f'<span class="pf-row__meta">{" · ".join(m for m in meta if m)}</span></li>\n')
 
-    def day_nav(self, day: dt.date, here: str) -> str:
+    def day_nav(self, day: dt.date, here: str, *, label: str = "Previous and next day") -> str:
         i = self.day_list.index(day)
-        prev = self.day_list[i - 1] if i > 0 else None
-        nxt = self.day_list[i + 1] if i + 1 < len(self.day_list) else None
         parts = []
-        if prev:
-            parts.append(Markup('<a href="{}">← {}</a>').format(r.rel(here, day_md(prev)), prev.isoformat()))
-        parts.append(Markup('<a href="{}">All days</a>').format(r.rel(here, "archive/index.md")))
-        if nxt:
-            parts.append(Markup('<a href="{}">{} →</a>').format(r.rel(here, day_md(nxt)), nxt.isoformat()))
-        return Markup('<nav class="pf-daynav">{}</nav>\n').format(r.join(parts, " | "))
+        if i > 0:
+            prev = self.day_list[i - 1]
+            parts.append(f'<a href="{r.rel(here, day_md(prev))}">← {prev.isoformat()}</a>')
+        parts.append(f'<a href="{r.rel(here, "archive/index.md")}">All days</a>')
+        if i + 1 < len(self.day_list):
+            nxt = self.day_list[i + 1]
+            parts.append(f'<a href="{r.rel(here, day_md(nxt))}">{nxt.isoformat()} →</a>')
+        return f'<nav class="pf-daynav" aria-label="{label}">{" | ".join(parts)}</nav>\n\n'
+
+    def updated_line(self) -> str:
+        """When the archive last changed, from the data (so rebuilds stay byte-identical)."""
+        latest = self.day_list[-1]
+        return (f'<p class="pf-updated">Last updated with the papers of <time datetime="{latest.isoformat()}">'
+                f'{latest.strftime("%B %-d, %Y")}</time> · {len(self.papers):,} papers from '
+                f'{len(self.day_list):,} days</p>\n\n')
+
+    def day_list_html(self, days: list[dt.date], here: str) -> str:
+        items = "".join(f'<li><a href="{r.rel(here, day_md(d))}">{d.strftime("%a %b %-d, %Y")}</a> — '
+                        f'{len(self.days[d])} papers</li>\n' for d in days)
+        return f'<ul class="pf-days">\n{items}</ul>\n\n'
 
     # -- pages ------------------------------------------------------------------
 
     def home(self) -> str:
         here = "index.md"
-        out = [_front(self.options.site_name, hide=["navigation", "toc"]),
-               f"# {escape(self.options.site_name)}\n\n"]
+        name = escape(self.options.site_name)
+        out = [_front(self.options.site_name, hide=("navigation", "toc")), f"<h1>{name}</h1>\n\n"]
         if not self.day_list:
-            return "".join(out) + "No papers yet: run `paperfeed fetch` or `paperfeed import`.\n"
-        out.append('<aside class="pf-subscribe" markdown="0">\n<strong>Subscribe</strong> '
+            return "".join(out) + "<p>No papers yet: run <code>paperfeed fetch</code> or <code>paperfeed import</code>.</p>\n"
+        out.append(self.updated_line())
+        out.append('<aside class="pf-subscribe">\n<strong>Subscribe</strong> '
                    f'<a href="{r.rel(here, "archive/index.md")}">Browse the archive</a> · '
                    f'<a href="{r.rel(here, "tags/index.md")}">Follow a topic</a>\n</aside>\n\n')
         shown = self.day_list[-max(1, self.options.home_days):][::-1]
         for day in shown:
-            out.append(f'## {day.strftime("%A, %B %-d, %Y")} {{ #{day.isoformat()} }}\n\n')
-            out.append(self.day_nav(day, here) + "\n")
-            out += [self.card(p, here) + "\n" for p in self.days[day]]
+            out.append(f'<h2 id="{day.isoformat()}">{_long(day)}</h2>\n\n')
+            out.append(self.day_nav(day, here))
+            out += [self.card(p, here) for p in self.days[day]]
         earlier = self.day_list[: -len(shown)][::-1][:10]
         if earlier:
-            out.append("## Previous days\n\n")
-            out += [f"- [{d.strftime('%a %b %-d, %Y')}]({day_md(d)}) — {len(self.days[d])} papers\n"
-                    for d in earlier]
+            out.append('<h2 id="previous-days">Previous days</h2>\n\n' + self.day_list_html(earlier, here))
         return "".join(out)
 
     def day(self, day: dt.date) -> str:
         here = day_md(day)
-        out = [_front(f"Papers of {day.isoformat()}"), f"# Papers of {day.strftime('%A, %B %-d, %Y')}\n\n",
-               self.day_nav(day, here) + "\n"]
-        out += [self.card(p, here) + "\n" for p in self.days[day]]
-        out.append(self.day_nav(day, here))
+        out = [_front(f"Papers of {_long(day)}", search=False), f"<h1>Papers of {_long(day)}</h1>\n\n",
+               self.day_nav(day, here)]
+        out += [self.card(p, here, level=2) for p in self.days[day]]
+        out.append(self.day_nav(day, here, label="Previous and next day (end of list)"))
         return "".join(out)
 
     def paper(self, paper: Paper) -> str:
+        """A paper's page; with notes, its body ends in the people's Markdown (not prerendered)."""
         here = paper_md(paper.id)
-        days = r.join((Markup('<a href="{}">{}</a>').format(r.rel(here, day_md(d)), d.isoformat())
-                       for d in paper.featured), ", ")
+        days = ", ".join(f'<a href="{r.rel(here, day_md(d))}">{d.isoformat()}</a>' for d in paper.featured)
         facts = [f"Published on arXiv {paper.published.isoformat()}" if paper.published else "",
-                 Markup("Featured {}").format(days) if paper.featured else "",
+                 f"Featured {days}" if paper.featured else "",
                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
-                 escape(paper.organization) if paper.organization else ""]
-        out = [_front(paper.title, description=r.excerpt(paper.abstract, 150)),
-               Markup('<header class="pf-paper">\n<h1>{}</h1>\n<p class="pf-paper__authors">{}</p>\n'
-                      '<p class="pf-paper__facts">{}</p>\n<p class="pf-paper__links">{}</p>\n'
-                      '<p class="pf-card__tags">{}</p>\n</header>\n\n').format(
-                   paper.title, ", ".join(paper.authors), r.join(f for f in facts if f),
-                   r.paper_links(paper), self.tag_chips(paper, here))]
+                 str(escape(paper.organization)) if paper.organization else ""]
+        notes = paper.body.strip()
+        out = [_front(paper.title, description=r.excerpt(paper.abstract, 150), prerendered=not notes),
+               f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
+               f'<p class="pf-paper__authors">{escape(", ".join(paper.authors))}</p>\n'
+               f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
+               f'<p class="pf-paper__links">{r.paper_links(paper)}</p>\n'
+               f'<p class="pf-card__tags">{self.tag_chips(paper, here)}</p>\n</header>\n\n']
         if paper.abstract:
-            out.append(Markup('## Abstract\n\n<div class="pf-abstract">\n<p>{}</p>\n</div>\n\n').format(
-                r.rich_text(paper.abstract)))
+            out.append(f'<h2 id="abstract">Abstract</h2>\n\n<div class="pf-abstract">\n'
+                       f'<p>{r.rich_text(paper.abstract)}</p>\n</div>\n\n')
         if paper.ai_summary:
-            out.append(Markup('## AI summary\n\n<div class="pf-summary">\n<p>{}</p>\n</div>\n\n').format(
-                r.rich_text(paper.ai_summary)))
-        out.append("## Cite\n\n" + r.code_fence(r.bibtex(paper), "bibtex") + "\n\n")
-        out.append("## Notes\n\n" + (paper.body.strip() + "\n" if paper.body.strip() else
-                                    "No notes yet. Notes are added through pull requests.\n"))
+            out.append(f'<h2 id="ai-summary">AI summary</h2>\n\n<div class="pf-summary">\n'
+                       f'<p>{r.rich_text(paper.ai_summary)}</p>\n</div>\n\n')
+        # Plain <pre>: no Pygments spans (they double the block's bytes and fail contrast checks).
+        out.append(f'<h2 id="cite">Cite</h2>\n\n<pre class="pf-bibtex"><code>{escape(r.bibtex(paper))}</code></pre>\n\n')
+        out.append('<h2 id="notes">Notes</h2>\n\n' + (notes + "\n" if notes else
+                   "<p>No notes yet. Notes are added through pull requests.</p>\n"))
         return "".join(out)
 
     def tag_index(self) -> str:
         here = "tags/index.md"
-        out = [_front("Tags"), "# Tags\n\n", '<table class="pf-tags">\n<thead><tr><th>Tag</th><th>Papers</th>'
-               "<th>About</th></tr></thead>\n<tbody>\n"]
-        for slug, papers in self.tagged.items():
-            out.append(Markup('<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>\n').format(
-                r.rel(here, tag_md(slug)), self.taxonomy.name(slug), len(papers), self.taxonomy.description(slug)))
-        out.append("</tbody>\n</table>\n")
-        return "".join(out)
+        rows = "".join(f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(self.taxonomy.name(slug))}</a></td>'
+                       f'<td>{len(papers)}</td><td>{escape(self.taxonomy.description(slug))}</td></tr>\n'
+                       for slug, papers in self.tagged.items())
+        return (_front("Tags") + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
+                f"<th>About</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
 
     def tag(self, slug: str) -> dict[str, str]:
         papers = self.tagged[slug]
-        name = self.taxonomy.name(slug)
+        name = escape(self.taxonomy.name(slug))
         months: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
             day = paper.last_featured or paper.published
             months[day.strftime("%Y-%m") if day else "undated"].append(paper)
         here = tag_md(slug)
-        out = [_front(f"Tag: {name}"), Markup("# {}\n\n<p>{}</p>\n\n").format(name, self.taxonomy.description(slug)),
-               f"{len(papers)} papers. The newest:\n\n", '<ul class="pf-rows">\n']
-        out += [self.row(p, here) for p in papers[:TAG_NEWEST]]
-        out.append("</ul>\n\n## By month\n\n")
-        out += [f"- [{m}]({m}.md) — {len(ps)} papers\n" for m, ps in months.items()]
-        pages = {here: "".join(out)}
+        month_list = "".join(f'<li><a href="{r.rel(here, tag_md(slug, m))}">{m}</a> — {len(ps)} papers</li>\n'
+                             for m, ps in months.items())
+        pages = {here: "".join([
+            _front(f"Tag: {self.taxonomy.name(slug)}"),
+            f"<h1>{name}</h1>\n\n<p>{escape(self.taxonomy.description(slug))}</p>\n\n",
+            f"<p>{len(papers)} papers. The newest:</p>\n\n", '<ul class="pf-rows">\n',
+            *(self.row(p, here) for p in papers[:TAG_NEWEST]),
+            f'</ul>\n\n<h2 id="by-month">By month</h2>\n\n<ul class="pf-months">\n{month_list}</ul>\n'])}
         keys = list(months)
         for i, (month, items) in enumerate(months.items()):
             page = tag_md(slug, month)
-            nav = [f"[← {keys[i + 1]}]({keys[i + 1]}.md)" if i + 1 < len(keys) else "",
-                   f"[{escape(name)}](index.md)", f"[{keys[i - 1]} →]({keys[i - 1]}.md)" if i > 0 else ""]
-            pages[page] = "".join([_front(f"{name}: {month}"), Markup("# {}: {}\n\n").format(name, month),
-                                   " | ".join(n for n in nav if n) + "\n\n", '<ul class="pf-rows">\n',
-                                   *(self.row(p, page) for p in items), "</ul>\n"])
+            nav = [f'<a href="{r.rel(page, tag_md(slug, keys[i + 1]))}">← {keys[i + 1]}</a>' if i + 1 < len(keys)
+                   else "", f'<a href="{r.rel(page, here)}">{name}</a>',
+                   f'<a href="{r.rel(page, tag_md(slug, keys[i - 1]))}">{keys[i - 1]} →</a>' if i > 0 else ""]
+            pages[page] = "".join([
+                _front(f"{self.taxonomy.name(slug)}: {month}", search=False), f"<h1>{name}: {month}</h1>\n\n",
+                f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',
+                '<ul class="pf-rows">\n', *(self.row(p, page) for p in items), "</ul>\n"])
         return pages
 
     def archive(self) -> str:
-        out = [_front("Archive"), "# Archive\n\n"]
-        months: dict[str, list[dt.date]] = defaultdict(list)
+        here = "archive/index.md"
+        out = [_front("Archive"), "<h1>Archive</h1>\n\n"]
+        if self.day_list:
+            out.append(self.updated_line())
+        months: dict[dt.date, list[dt.date]] = defaultdict(list)
         for day in reversed(self.day_list):
-            months[day.strftime("%B %Y")].append(day)
+            months[day.replace(day=1)].append(day)
         for month, days in months.items():
-            out.append(f"## {month}\n\n")
-            out += [f"- [{d.strftime('%a %b %-d')}](../{day_md(d)}) — {len(self.days[d])} papers\n" for d in days]
-            out.append("\n")
+            out.append(f'<h2 id="{month:%Y-%m}">{month:%B %Y}</h2>\n\n' + self.day_list_html(days, here))
         return "".join(out)

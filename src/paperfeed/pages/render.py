@@ -10,7 +10,6 @@ attributes is thrown away and the TeX source shown instead.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable
 
@@ -58,7 +57,11 @@ def rich_text(value: str) -> Markup:
     last = 0
     for m in _MATH.finditer(value):
         tex = m.group("display") or m.group("inline")
-        rendered = mathml(tex, display=m.group("display") is not None)
+        display = m.group("display") is not None
+        rendered = mathml(tex, display=display)
+        if rendered is not None and display:
+            # a wide equation scrolls on its own on a phone; keyboard users must reach it too
+            rendered = Markup('<span class="pf-equation" tabindex="0">{}</span>').format(rendered)
         parts.append(escape(value[last:m.start()]))
         parts.append(rendered if rendered is not None else escape(m.group(0)))
         last = m.end()
@@ -78,10 +81,15 @@ def url_of(md_path: str) -> str:
 
 def rel(from_md: str, to_md: str) -> str:
     """A relative link between two pages, so the site works under any sub-path."""
-    start = url_of(from_md) or "."
-    target = url_of(to_md) or "."
-    link = posixpath.relpath(target, start)
-    return "./" if link == "." else link + "/"
+    start = url_of(from_md).split("/")[:-1]
+    target = url_of(to_md).split("/")[:-1]
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    link = "../" * (len(start) - common) + "".join(part + "/" for part in target[common:])
+    return link or "./"
 
 
 def join(items: Iterable[Markup | str], sep: str = " · ") -> Markup:
@@ -145,10 +153,3 @@ def bibtex(paper: Paper) -> str:
         fields.append(("url", paper.links.arxiv))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     return f"@misc{{{key},\n{body}\n}}"
-
-
-def code_fence(content: str, lang: str) -> str:
-    """A fenced block whose fence is longer than any backtick run inside, so text cannot break out."""
-    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{lang}\n{content}\n{fence}"

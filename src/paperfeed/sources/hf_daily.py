@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id
+from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id, normalize_title
 from paperfeed.sources.problems import ItemProblem
 
 _GITHUB = re.compile(r"^https?://(www\.)?github\.com/", re.IGNORECASE)
@@ -110,6 +110,11 @@ def parse_item(item: dict[str, Any], *, day: dt.date | None = None) -> Paper:
     if arxiv_id is None:
         raise ValueError(f"paper.id {raw_id!r} is not an arXiv id")
     title = clean_text(_str(paper.get("title")) or _str(item.get("title")))
+    # The item's own title keeps the $…$ math that paper.title has lost ("$\\nabla^2$DFT" vs
+    # "nabla^2DFT"); take it when it is the same title otherwise.
+    curated = clean_text(_str(item.get("title")))
+    if curated and "$" in curated and normalize_title(re.sub(r"[$\\]", "", curated)) == normalize_title(title):
+        title = curated
     if not title:
         raise ValueError(f"paper {arxiv_id}: missing paper.title")
 

@@ -1,0 +1,48 @@
+"""Compact pages by dropping the indentation of the theme's templates when they compile.
+
+Material's templates are indented for the people who read them, and that
+indentation is copied into every page: a fifth of a paper page's bytes. Removing
+it from the template source once, when Jinja compiles each template, costs
+nothing per page, whereas minifying every rendered page (minify-html, measured)
+added a third to a 10,000-paper build for one more KB a page. Only leading
+whitespace goes: line breaks stay, so no two words or inline elements merge, and
+the templates hold no ``<pre>`` or ``<textarea>`` whose text it could change.
+
+``paperfeed build`` adds the plugin to the loaded config, so ``mkdocs.yml``
+stays free of paperfeed-only plugins and Zensical can still build it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from jinja2.ext import Extension
+from mkdocs.plugins import BasePlugin
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+class Dedent(Extension):
+    """A Jinja extension that strips each template line's leading whitespace before compiling."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return _INDENT.sub("", source)
+
+
+class CompactPlugin(BasePlugin):
+    """An MkDocs plugin that adds :class:`Dedent` to the theme's Jinja environment."""
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.add_extension(Dedent)
+        return env
+
+
+def install(config: MkDocsConfig) -> None:
+    """Register the plugin on an already loaded MkDocs config."""
+    config.plugins["paperfeed/compact"] = CompactPlugin()

@@ -1,0 +1,79 @@
+"""Generated Markdown pages against golden files, from a small hand-written archive.
+
+Regenerate the golden files after an intended change with
+``PAPERFEED_UPDATE_GOLDEN=1 python -m pytest tests/test_pages.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from paperfeed.model import Links, Paper
+from paperfeed.pages.generate import Options, Pages
+from paperfeed.pages.taxonomy import Taxonomy
+
+from .conftest import FIXTURES
+
+GOLDEN = FIXTURES / "golden"
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ config }} | a | b | # Heading *bold* ---"
+
+
+def archive() -> list[Paper]:
+    day1, day2 = dt.date(2024, 1, 2), dt.date(2024, 1, 3)
+    return [
+        Paper(id="2401.00001", title="An agent that proves an $O(n^2)$ theorem", authors=["Ada Lovelace", "Alan Turing",
+              "Grace Hopper", "Edsger Dijkstra"], abstract="We prove $$\\sum_i x_i$$ and cost $O(n^2)$ for $5.",
+              published=dt.date(2024, 1, 1), featured=[day1, day2], upvotes=12, comments=2,
+              ai_summary="A tool use agent.", organization="Example Lab",
+              links=Links(arxiv="https://arxiv.org/abs/2401.00001", pdf="https://arxiv.org/pdf/2401.00001",
+                          github="https://github.com/example/agent", github_stars=1234,
+                          project="https://example.org/agent"),
+              sources=["hf-daily"], body="## A note\n\nThe proof in section 3 is short. — @ada, 2024-01-05\n"),
+        Paper(id="2401.00002", title=HOSTILE, authors=["<img src=x onerror=alert(1)>", "Bob ]]> Smith"],
+              abstract="Text with `code`, a | pipe |, {% raw %} and an $unbalanced dollar and a math word problem.",
+              published=dt.date(2024, 1, 2), featured=[day2], upvotes=3, sources=["hf-daily"],
+              extra={"tags": ["agents"]}),
+        Paper(id="a-paper-known-only-by-its-title", title="A paper known only by its title",
+              featured=[day1], sources=["scrape"]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    taxonomy = Taxonomy.load(FIXTURES / "taxonomy.yml")
+    return Pages(archive(), taxonomy, Options(site_name="Paper <feed>", home_days=1)).all()
+
+
+def test_the_page_set(pages: dict[str, str]) -> None:
+    assert sorted(pages) == [
+        "archive/index.md", "days/2024-01-02.md", "days/2024-01-03.md", "index.md",
+        "papers/2401/2401.00001.md", "papers/2401/2401.00002.md", "papers/no-id/a-paper-known-only-by-its-title.md",
+        "tags/agents/2024-01.md", "tags/agents/index.md", "tags/index.md", "tags/math/2024-01.md",
+        "tags/math/index.md"]
+
+
+@pytest.mark.parametrize("page", ["index.md", "days/2024-01-03.md", "papers/2401/2401.00001.md",
+                                  "papers/2401/2401.00002.md", "tags/index.md", "tags/agents/index.md",
+                                  "archive/index.md"])
+def test_page_matches_golden(pages: dict[str, str], page: str) -> None:
+    golden = GOLDEN / page
+    if os.environ.get("PAPERFEED_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(pages[page], encoding="utf-8")
+    assert pages[page] == golden.read_text(encoding="utf-8")
+
+
+def test_the_excluded_phrase_vetoes_a_tag(pages: dict[str, str]) -> None:
+    assert "2401.00002" not in pages["tags/math/index.md"] and "2401.00001" in pages["tags/math/index.md"]
+
+
+@pytest.mark.parametrize("text", ["plain", "a\u2028b\x85c", "é 😀 τ", 'q"\\z', "c\x7fd\x00\x1b", "\ufeffbom"])
+def test_front_matter_scalars_read_back_exactly(text: str) -> None:
+    import yaml
+
+    from paperfeed.pages.generate import _front
+    meta = yaml.safe_load(_front(text, description=text).split("---\n")[1])
+    assert meta["title"] == meta["description"] == str(__import__("markupsafe").escape(text))

@@ -1,0 +1,41 @@
+"""The same project builds with Zensical, Material's successor, which reads the same mkdocs.yml.
+
+Material 9.x reaches its end of life in 2027; a fork must be able to switch
+builders without rewriting its site. Zensical does not run paperfeed's in-process
+plugins (they only make pages smaller and builds faster), so the pages it builds
+are the plain Markdown rendering of the same generated files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from .conftest import project
+
+ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+
+
+@pytest.mark.skipif(ZENSICAL is None, reason="zensical is not installed (pip install -e '.[test]' installs it)")
+def test_zensical_builds_the_generated_site(run, tmp_path: Path) -> None:
+    where = project(tmp_path)
+    config = str(where / "mkdocs.yml")
+    run("--config", config, "build")  # generates docs/ (and builds with MkDocs)
+    shutil.rmtree(where / "site")
+    done = subprocess.run([ZENSICAL, "build", "--config-file", config], cwd=where, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = where / "site"
+    home = lxml.html.fromstring((site / "index.html").read_bytes())
+    assert len(home.xpath('//article[@class="pf-card"]')) == 51
+    paper = lxml.html.fromstring((site / "papers" / "2308" / "2308.07686" / "index.html").read_bytes())
+    assert paper.xpath("//h1")[0].text_content().startswith("Boosting Multi-modal Model Performance")
+    assert (site / "tags" / "robotics" / "index.html").exists() and (site / "archive" / "index.html").exists()
+    # the template overrides apply: a named search dialog, no api.github.com lookups
+    assert home.xpath('//div[@role="dialog"][@aria-label]')
+    assert not home.xpath('//*[@data-md-component="source"]')
