@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import synthetic  # noqa: E402 - the sibling script
 
-GENERATED = ("index.md", "papers", "days", "tags", "archive")
+from paperfeed.pages.generate import GENERATED  # noqa: E402
 
 
 def make_project(where: Path, n: int) -> Path:
@@ -69,6 +69,26 @@ def measure(project: Path) -> dict[str, float]:
     }
 
 
+def feed_cost(project: Path) -> tuple[float, float, str]:
+    """Seconds the feeds add to a build (assembling and serializing every feed), and the largest feed."""
+    from paperfeed import config
+    from paperfeed.archive.check import check
+    from paperfeed.feeds.build import Feeds
+    from paperfeed.pages.generate import Options, Pages
+    from paperfeed.pages.taxonomy import Taxonomy
+
+    settings = config.load(project / "mkdocs.yml")
+    report = check(settings.papers_dir)
+    pages = Pages([e.paper for e in report.entries], Taxonomy.load(project / settings.taxonomy),
+                  Options(site_name="paperfeed"))
+    start = time.perf_counter()
+    files = Feeds(pages, site_url="https://paperfeed.github.io/paperfeed/", items=settings.feed_items,
+                  digest_days=settings.digest_days).files()
+    seconds = time.perf_counter() - start
+    name, text = max(((n, t) for n, t in files.items() if not n.endswith(".md")), key=lambda nt: len(nt[1]))
+    return seconds, len(text.encode("utf-8")) / 1e3, name
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated archive sizes")
@@ -89,7 +109,9 @@ def main() -> int:
                   f"{m['site_mb']:>8.1f} {m['files']:>7} {m['paper_kb']:>9.1f} {m['paper_max_kb']:>7.1f} "
                   f"{m['home_kb']:>8.1f} {m['search_mb']:>10.1f}  {m['largest']} ({m['largest_kb']:.0f} KB)",
                   flush=True)
-            print(f"         generate step: {m['summary']}", flush=True)
+            print(f"         {m['summary']}", flush=True)
+            seconds, kb, name = feed_cost(project)
+            print(f"         feeds: {seconds:.2f} s for all of them; largest {name} ({kb:.0f} KB)", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

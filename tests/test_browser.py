@@ -27,7 +27,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"home": "", "day": "days/2025-03-14/", "paper": "papers/2406/2406.12045/",
          "tag": "tags/robotics/", "tag month": "tags/robotics/2025-03/", "archive": "archive/",
-         "tags": "tags/"}
+         "tags": "tags/", "feeds": "feeds/"}
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -114,6 +114,15 @@ def test_search_finds_the_paper(page, site: str, query: str, title: str) -> None
     assert page.locator("h1").first.inner_text().startswith(title)
 
 
+def test_feeds_are_discovered_and_served_from_the_home_page(page, site: str) -> None:
+    page.goto(site)
+    hrefs = page.eval_on_selector_all('head link[rel="alternate"]', "links => links.map(l => l.href)")
+    assert len(hrefs) == 4 and all(h.startswith(site + "feeds/") for h in hrefs)
+    for href in hrefs:
+        response = page.request.get(href)
+        assert response.ok and response.body().lstrip().startswith((b"<?xml", b"{")), href
+
+
 def test_tag_page_lists_its_papers(page, site: str) -> None:
     page.goto(site + "tags/")
     row = page.locator("table.pf-tags tbody tr", has_text="Robotics").first
@@ -151,7 +160,7 @@ def test_phone_viewport_never_scrolls_sideways(browser, site: str, name: str) ->
     assert widths[0] <= widths[1], f"{name}: content is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
-@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tags", "archive"])
+@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tags", "archive", "feeds"])
 def test_no_serious_accessibility_violations(page, site: str, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -39,3 +39,7 @@ def test_zensical_builds_the_generated_site(run, tmp_path: Path) -> None:
     # the template overrides apply: a named search dialog, no api.github.com lookups
     assert home.xpath('//div[@role="dialog"][@aria-label]')
     assert not home.xpath('//*[@data-md-component="source"]')
+    # the feeds are copied, and every page still names them for autodiscovery
+    feeds = home.xpath('//head/link[@rel="alternate"]/@href')
+    assert len(feeds) == 4 and all((site / href).is_file() for href in feeds)
+    assert (site / "feeds" / "index.html").exists() and (site / "feeds" / "tags.opml").exists()

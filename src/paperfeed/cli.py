@@ -279,8 +279,9 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, papers: Path 
     """Build the static site from the archive.
 
     Reads and checks every paper file (nothing is written if one is broken),
-    writes the generated pages (home, days, papers, tags, archive) under
-    docs/, then runs the MkDocs build with Material into site/.
+    writes the generated pages (home, days, papers, tags, archive) and the
+    feeds (RSS, Atom, JSON Feed, OPML) under docs/, then runs the MkDocs
+    build with Material into site/.
 
     Example:
 

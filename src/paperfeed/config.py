@@ -36,6 +36,7 @@ class Settings:
     taxonomy: str = "taxonomy.yml"
     home_days: int = 1
     feed_items: int = 50
+    digest_days: int = 14
     compact: bool = True
 
     @property

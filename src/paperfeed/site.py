@@ -13,6 +13,7 @@ from pathlib import Path
 from paperfeed.archive.check import check
 from paperfeed.archive.store import ArchiveError, sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
+from paperfeed.feeds.build import Feeds
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.taxonomy import Taxonomy
 from paperfeed.publish import compact, prerendered
@@ -41,7 +42,14 @@ def generate(*, settings: Settings, config_file: Path) -> Generated:
     mkdocs = read_mkdocs_yml(config_file)
     options = Options(site_name=str(mkdocs.get("site_name") or "paperfeed"), home_days=settings.home_days,
                       repo_url=mkdocs.get("repo_url"))
-    pages = Pages([e.paper for e in report.entries], taxonomy, options).all()
+    site_url = str(mkdocs.get("site_url") or "")
+    if not site_url.startswith(("http://", "https://")):
+        raise BuildError(f"{config_file}: site_url must be the site's address (https://owner.github.io/repo/): "
+                         "feeds need absolute links")
+    generator = Pages([e.paper for e in report.entries], taxonomy, options)
+    pages = generator.all()
+    pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
+                       digest_days=settings.digest_days).files())
     docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
     written, deleted = sync_tree(docs, pages, owned=GENERATED)
     return Generated(len(pages), written, deleted, report.papers)

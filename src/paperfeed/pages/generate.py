@@ -23,12 +23,13 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
+from paperfeed import feeds
 from paperfeed.model import Paper, relative_path
 from paperfeed.pages import render as r
 from paperfeed.pages.taxonomy import Taxonomy
 
 #: Folders (and the home page) under docs/ that belong to the generator.
-GENERATED = ("index.md", "papers", "days", "tags", "archive")
+GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds")
 TAG_NEWEST = 50
 
 
@@ -61,7 +62,7 @@ def _scalar(value: str) -> str:
 
 
 def _front(title: str, *, prerendered: bool = True, search: bool = True, hide: tuple[str, ...] = ("toc",),
-           description: str | None = None) -> str:
+           description: str | None = None, tag_feed: str | None = None) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
     Material prints page.meta.title and .description unescaped: they get escaped text.
@@ -73,6 +74,8 @@ def _front(title: str, *, prerendered: bool = True, search: bool = True, hide: t
         lines.append(f"hide: {json.dumps(list(hide))}")
     if not search:  # listings repeat other pages' titles: search finds the papers themselves
         lines.append("search: {exclude: true}")
+    if tag_feed:  # overrides/main.html links the tag's feeds for autodiscovery
+        lines.append(f"tag_feed: {_scalar(tag_feed)}")
     if prerendered:
         lines.append("prerendered: true")
     return "\n".join(lines) + "\n---\n\n"
@@ -175,6 +178,18 @@ class Pages:
                         f'{len(self.days[d])} papers</li>\n' for d in days)
         return f'<ul class="pf-days">\n{items}</ul>\n\n'
 
+    def subscribe(self, here: str) -> str:
+        """The home page's Subscribe box: where the seed page offered papers in your inbox."""
+        def feed(path: str, ext: str, label: str) -> str:
+            return f'<a href="{r.rel_file(here, path + ext)}">{label}</a>'
+        return ('<aside class="pf-subscribe" aria-label="Subscribe">\n<p><strong>Subscribe</strong> in a feed reader: '
+                f'the latest papers ({feed(feeds.PAPERS, feeds.RSS, "RSS")} · {feed(feeds.PAPERS, feeds.ATOM, "Atom")}'
+                f' · {feed(feeds.PAPERS, feeds.JSON, "JSON Feed")}), a daily digest by email or reader '
+                f'({feed(feeds.DAILY, feeds.RSS, "RSS")} · {feed(feeds.DAILY, feeds.ATOM, "Atom")}), or one feed per '
+                f'<a href="{r.rel(here, "tags/index.md")}">topic</a>. '
+                f'<a href="{r.rel(here, feeds.PAGE)}">All feeds</a> · '
+                f'<a href="{r.rel(here, "archive/index.md")}">Browse the archive</a></p>\n</aside>\n\n')
+
     # -- pages ------------------------------------------------------------------
 
     def home(self) -> str:
@@ -184,9 +199,7 @@ class Pages:
         if not self.day_list:
             return "".join(out) + "<p>No papers yet: run <code>paperfeed fetch</code> or <code>paperfeed import</code>.</p>\n"
         out.append(self.updated_line())
-        out.append('<aside class="pf-subscribe">\n<strong>Subscribe</strong> '
-                   f'<a href="{r.rel(here, "archive/index.md")}">Browse the archive</a> · '
-                   f'<a href="{r.rel(here, "tags/index.md")}">Follow a topic</a>\n</aside>\n\n')
+        out.append(self.subscribe(here))
         shown = self.day_list[-max(1, self.options.home_days):][::-1]
         for day in shown:
             out.append(f'<h2 id="{day.isoformat()}">{_long(day)}</h2>\n\n')
@@ -250,9 +263,12 @@ class Pages:
         here = tag_md(slug)
         month_list = "".join(f'<li><a href="{r.rel(here, tag_md(slug, m))}">{m}</a> — {len(ps)} papers</li>\n'
                              for m, ps in months.items())
+        feed = feeds.tag_feed(slug)
         pages = {here: "".join([
-            _front(f"Tag: {self.taxonomy.name(slug)}"),
+            _front(f"Tag: {self.taxonomy.name(slug)}", tag_feed=slug),
             f"<h1>{name}</h1>\n\n<p>{escape(self.taxonomy.description(slug))}</p>\n\n",
+            f'<p class="pf-follow">Follow this tag: <a href="{r.rel_file(here, feed + feeds.RSS)}">RSS</a> · '
+            f'<a href="{r.rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
             f"<p>{len(papers)} papers. The newest:</p>\n\n", '<ul class="pf-rows">\n',
             *(self.row(p, here) for p in papers[:TAG_NEWEST]),
             f'</ul>\n\n<h2 id="by-month">By month</h2>\n\n<ul class="pf-months">\n{month_list}</ul>\n'])}

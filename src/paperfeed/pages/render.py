@@ -79,17 +79,25 @@ def url_of(md_path: str) -> str:
     return path + "/"
 
 
-def rel(from_md: str, to_md: str) -> str:
-    """A relative link between two pages, so the site works under any sub-path."""
+def _relative(from_md: str, target: list[str]) -> str:
     start = url_of(from_md).split("/")[:-1]
-    target = url_of(to_md).split("/")[:-1]
     common = 0
     for a, b in zip(start, target):
         if a != b:
             break
         common += 1
-    link = "../" * (len(start) - common) + "".join(part + "/" for part in target[common:])
-    return link or "./"
+    return "../" * (len(start) - common) + "/".join(target[common:])
+
+
+def rel(from_md: str, to_md: str) -> str:
+    """A relative link between two pages, so the site works under any sub-path."""
+    link = _relative(from_md, url_of(to_md).split("/")[:-1])
+    return link + "/" if link and not link.endswith("/") else link or "./"
+
+
+def rel_file(from_md: str, path: str) -> str:
+    """A relative link from a page to a file of the site (a feed, an image)."""
+    return _relative(from_md, path.split("/"))
 
 
 def join(items: Iterable[Markup | str], sep: str = " · ") -> Markup:

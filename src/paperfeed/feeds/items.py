@@ -1,0 +1,107 @@
+"""What goes into a feed: one ``FeedItem`` per paper or per day, built from the archive.
+
+Items carry plain text (titles, authors) and one HTML fragment (the content),
+escaped here with markupsafe. Characters that XML 1.0 cannot hold at all (NUL,
+most control characters, lone surrogates) are dropped from every string, so a
+hostile title still gives a well-formed feed with the rest of its text intact.
+``$…$`` math stays as its TeX source: most feed readers drop MathML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from paperfeed.model import Paper
+from paperfeed.pages import render as r
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: str
+    url: str
+    title: str
+    day: dt.date
+    content_html: str
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()  # (slug, name)
+    external_url: str | None = None
+
+    @property
+    def moment(self) -> dt.datetime:
+        """The featured day as a time: midnight UTC, so dates never drift between builds."""
+        return dt.datetime.combine(self.day, dt.time(0, 0), tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """One feed: where it lives and what it says about itself."""
+
+    path: str  # under the site root, without extension: "feeds/papers"
+    title: str
+    description: str
+    page_url: str  # the HTML page this feed follows
+    items: list[FeedItem] = field(default_factory=list)
+    author: str = ""  # the site: Atom wants an author for entries that name none
+
+    @property
+    def updated(self) -> dt.datetime:
+        """The newest item's day: the feed changes only when its data does."""
+        days = [i.day for i in self.items] or [dt.date(1970, 1, 1)]
+        return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=dt.timezone.utc)
+
+
+def _links(paper: Paper, page_url: str) -> Markup:
+    items = [Markup('<a href="{}">Read on the site</a>').format(page_url)]
+    for label, href in (("arXiv", paper.links.arxiv), ("PDF", paper.links.pdf), ("Code", paper.links.github),
+                        ("Project page", paper.links.project), ("Hugging Face", paper.links.huggingface)):
+        if href:
+            items.append(Markup('<a href="{}">{}</a>').format(href, label))
+    return Markup(" · ").join(items)
+
+
+def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day: dt.date) -> FeedItem:
+    """A paper as a feed item; its id is its arXiv URL (or, without an arXiv id, its page URL)."""
+    parts = []
+    if paper.ai_summary:
+        parts.append(Markup("<p><strong>AI summary:</strong> {}</p>").format(paper.ai_summary))
+    if paper.abstract:
+        parts.append(Markup("<p>{}</p>").format(paper.abstract))
+    if paper.authors:
+        parts.append(Markup("<p><em>{}</em></p>").format(", ".join(paper.authors)))
+    if tags:
+        parts.append(Markup("<p>Tags: {}</p>").format(", ".join(name for _, name in tags)))
+    parts.append(Markup("<p>{}</p>").format(_links(paper, page_url)))
+    stable = f"https://arxiv.org/abs/{paper.id}" if paper.has_arxiv_id else page_url
+    return FeedItem(
+        id=stable, url=page_url, title=xml_safe(paper.title), day=day,
+        content_html=xml_safe(str(Markup("\n").join(parts))),
+        summary=xml_safe(paper.ai_summary or r.excerpt(paper.abstract)),
+        authors=tuple(xml_safe(a) for a in paper.authors), tags=tuple((s, xml_safe(n)) for s, n in tags),
+        external_url=paper.links.arxiv)
+
+
+def digest_item(day: dt.date, papers: list[tuple[Paper, str]], *, page_url: str, site_name: str) -> FeedItem:
+    """One featured day as one item: its papers, each a linked title with authors and links."""
+    rows = [Markup('<li><a href="{}">{}</a><br><em>{}</em>{}</li>').format(
+                url, paper.title, r.authors_short(paper.authors),
+                Markup(" · ") + Markup('<a href="{}">arXiv</a>').format(paper.links.arxiv)
+                if paper.links.arxiv else "")
+            for paper, url in papers]
+    content = Markup("<p>{} papers featured on {}.</p>\n<ol>\n{}\n</ol>").format(
+        len(papers), day.strftime("%A, %B %-d, %Y"), Markup("\n").join(rows))
+    return FeedItem(
+        id=page_url, url=page_url, title=xml_safe(f"{site_name}: {len(papers)} papers of {day.strftime('%B %-d, %Y')}"),
+        day=day, content_html=xml_safe(str(content)),
+        summary=xml_safe("; ".join(p.title for p, _ in papers[:5]) + (" …" if len(papers) > 5 else "")))
