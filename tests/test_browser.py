@@ -7,6 +7,7 @@ and served under a sub-path like a GitHub Pages project site.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,8 @@ from paperfeed.cli import cli
 from .conftest import HF_DATA, project
 from .siteserver import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium here; the pull-request workflow points this at the runner's Chrome.
+CHROMIUM = Path(os.environ.get("PAPERFEED_CHROMIUM", "/usr/bin/chromium"))
 MATH_DAY = HF_DATA / "2024-06-21.json"
 # Flags for a sandboxed CI container; nothing may reach out to the internet.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",

