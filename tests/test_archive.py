@@ -116,4 +116,4 @@ def test_whole_real_corpus_one_file_per_id(shared_data: Path, run, tmp_path: Pat
     assert tree(archive) == before
     pair = read_entry(path_for(archive, "2604.07429")).paper
     assert pair.featured == [dt.date(2026, 4, 10), dt.date(2026, 4, 16)] and pair.upvotes == 42
-    assert run("check", "--papers", str(archive)).stdout.strip() == "8506 papers checked: 0 problems"
+    assert run("check", "--papers", str(archive)).stdout.strip() == "8506 papers and 0 notes checked: 0 problems"

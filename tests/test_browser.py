@@ -29,7 +29,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"home": "", "day": "days/2025-03-14/", "paper": "papers/2406/2406.12045/",
          "tag": "tags/robotics/", "tag month": "tags/robotics/2025-03/", "archive": "archive/",
-         "tags": "tags/", "feeds": "feeds/"}
+         "tags": "tags/", "feeds": "feeds/", "annotated": "annotated/"}
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -162,7 +162,7 @@ def test_phone_viewport_never_scrolls_sideways(browser, site: str, name: str) ->
     assert widths[0] <= widths[1], f"{name}: content is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
-@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tags", "archive", "feeds"])
+@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tags", "archive", "feeds", "annotated"])
 def test_no_serious_accessibility_violations(page, site: str, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -18,7 +18,7 @@ def archive(tmp_path: Path) -> Path:
 
 
 def test_bundled_archive_is_clean(run, archive: Path) -> None:
-    assert run("check", "--papers", str(archive)).stdout.strip() == "51 papers checked: 0 problems"
+    assert run("check", "--papers", str(archive)).stdout.strip() == "51 papers and 0 notes checked: 0 problems"
 
 
 def test_each_kind_of_problem_is_located(run, archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,11 +31,11 @@ def test_each_kind_of_problem_is_located(run, archive: Path, monkeypatch: pytest
     (archive / "2308" / "notes.txt").write_text("stray", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = run("check", "--papers", str(archive), expect=1)
-    err = result.stderr
-    assert f"{archive}/2308/broken.md:3: invalid YAML" in err
-    assert f"{archive}/2308/2308.00001.md:" in err and "published: 'last tuesday' is not a date" in err
-    assert f"{archive}/2309/2309.99999.md:2: id '2308.07686' belongs in 2308/2308.07686.md" in err
+    err = result.stderr  # paths relative to where check runs, as GitHub places annotations
+    assert "papers/2308/broken.md:3: invalid YAML" in err
+    assert "papers/2308/2308.00001.md:" in err and "published: 'last tuesday' is not a date" in err
+    assert "papers/2309/2309.99999.md:2: id '2308.07686' belongs in 2308/2308.07686.md" in err
     assert "duplicate id '2308.07686'" in err
-    assert f"{archive}/2308/notes.txt: not a paper file" in err
-    assert f"::error file={archive}/2308/broken.md,line=3::invalid YAML" in result.stdout
-    assert result.stdout.strip().endswith("52 papers checked: 5 problems")
+    assert "papers/2308/notes.txt: not a paper file" in err
+    assert "::error file=papers/2308/broken.md,line=3::invalid YAML" in result.stdout
+    assert result.stdout.strip().endswith("52 papers and 0 notes checked: 5 problems")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
+from paperfeed.archive.notes import Note
 from paperfeed.model import Links, Paper
 from paperfeed.pages.generate import Options, Pages
 from paperfeed.pages.taxonomy import Taxonomy
@@ -41,15 +43,26 @@ def archive() -> list[Paper]:
     ]
 
 
+def notes() -> dict[str, list[Note]]:
+    where = Path("notes")
+    return {
+        "2401.00001": [Note("2401.00001", "ada", dt.date(2024, 1, 5), "The proof is **short**:\n\n```\nstep 1\n\n"
+                            "step 2\n```", where / "2024-01-05-ada.md")],
+        "2401.00002": [Note("2401.00002", "mallory", dt.date(2024, 1, 6), "Hi <script>alert(1)</script> "
+                            "[x](javascript:alert(1)) <img src=x onerror=alert(1)> [ok](https://example.org)",
+                            where / "2024-01-06-mallory.md")]}
+
+
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
     taxonomy = Taxonomy.load(FIXTURES / "taxonomy.yml")
-    return Pages(archive(), taxonomy, Options(site_name="Paper <feed>", home_days=1)).all()
+    options = Options(site_name="Paper <feed>", home_days=1, repo_url="https://github.com/o/r", branch="main")
+    return Pages(archive(), taxonomy, options, notes()).all()
 
 
 def test_the_page_set(pages: dict[str, str]) -> None:
     assert sorted(pages) == [
-        "archive/index.md", "days/2024-01-02.md", "days/2024-01-03.md", "index.md",
+        "annotated/index.md", "archive/index.md", "days/2024-01-02.md", "days/2024-01-03.md", "index.md",
         "papers/2401/2401.00001.md", "papers/2401/2401.00002.md", "papers/no-id/a-paper-known-only-by-its-title.md",
         "tags/agents/2024-01.md", "tags/agents/index.md", "tags/index.md", "tags/math/2024-01.md",
         "tags/math/index.md"]
@@ -57,7 +70,7 @@ def test_the_page_set(pages: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("page", ["index.md", "days/2024-01-03.md", "papers/2401/2401.00001.md",
                                   "papers/2401/2401.00002.md", "tags/index.md", "tags/agents/index.md",
-                                  "archive/index.md"])
+                                  "archive/index.md", "annotated/index.md"])
 def test_page_matches_golden(pages: dict[str, str], page: str) -> None:
     golden = GOLDEN / page
     if os.environ.get("PAPERFEED_UPDATE_GOLDEN"):
@@ -77,3 +90,16 @@ def test_front_matter_scalars_read_back_exactly(text: str) -> None:
     from paperfeed.pages.generate import _front
     meta = yaml.safe_load(_front(text, description=text).split("---\n")[1])
     assert meta["title"] == meta["description"] == str(__import__("markupsafe").escape(text))
+
+
+def test_notes_show_sanitized_under_the_abstract_and_are_counted(pages: dict[str, str]) -> None:
+    page = pages["papers/2401/2401.00002.md"]
+    assert page.index('id="abstract"') < page.index('id="notes"') < page.index('id="cite"')
+    section = page[page.index('id="notes"'):page.index('id="cite"')]
+    assert "<script" not in section and "javascript:" not in section and "<img" not in section
+    assert "onerror" not in section and "alert" not in section
+    assert '<a href="https://example.org" rel="nofollow noopener ugc">ok</a>' in page
+    assert "https://github.com/o/r/new/main/notes/2401/2401.00002?filename=" in page
+    assert '💬 1 note</a>' in pages["index.md"] and '💬 1 note</a>' in pages["tags/agents/index.md"]
+    recent = pages["annotated/index.md"]
+    assert recent.index("@mallory") < recent.index("@ada")  # newest first

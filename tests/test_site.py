@@ -159,6 +159,10 @@ def test_prerendered_pages_match_what_markdown_makes_of_them(run, tmp_path: Path
         "---\nid: '2401.99999'\ntitle: " + repr(HOSTILE_TITLE).replace("\\\\", "\\") + "\n"
         "authors:\n- '<img src=x onerror=alert(1)>'\nabstract: 'Cost $O(n^2)$ and $$x^2$$ and $unbalanced'\n"
         "featured:\n- 2024-01-02\nsources:\n- hf-daily\n---\n", encoding="utf-8")
+    note = where / "notes" / "2308" / "2308.07686" / "2026-11-24-octocat.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("---\nauthor: octocat\ndate: 2026-11-24\n---\n\nA list:\n\n- one\n- two\n\n```\ncode\n\n"
+                    "after a blank line\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
     build(run, where)
     mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "plain")))
     ours, plain = tree(where / "site"), tree(tmp_path / "plain")

@@ -21,6 +21,7 @@ import click
 from paperfeed import __version__, config
 from paperfeed.archive import check as check_mod
 from paperfeed.archive import enrich as enrich_mod
+from paperfeed.archive import review as review_mod
 from paperfeed.archive.store import ArchiveError
 from paperfeed.archive.update import apply
 from paperfeed.sources import Batch, SourceError, read_file
@@ -31,7 +32,7 @@ from paperfeed.pages.taxonomy import Taxonomy, TaxonomyError
 from paperfeed.pages.taxonomy import stats as tag_stats
 
 ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
-          site_mod.BuildError)
+          site_mod.BuildError, review_mod.ReviewError)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -207,32 +208,39 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
 
 
 @cli.command()
+@click.option("--base", metavar="REV", help="Also compare with this git revision (a pull request's base): "
+              "only bodies and people-owned keys may change.")
 @papers_option
 @click.pass_context
 @handle_errors
-def check(ctx: click.Context, papers: Path | None) -> None:
-    """Validate the whole archive and exit non-zero on any problem.
+def check(ctx: click.Context, base: str | None, papers: Path | None) -> None:
+    """Validate the archive and the notes, and exit non-zero on any problem.
 
-    Reports YAML errors and schema errors with file and line, duplicate ids,
-    and files whose name does not follow from their id. Under GitHub Actions
-    the problems are also printed as annotations on the files' lines.
+    Reports YAML and schema errors with file and line, duplicate ids, files
+    whose name does not follow from their id, and notes that break the rules
+    (author, date, size, http(s) links only, no HTML that runs script). With
+    --base, a change to what the daily fetch owns is an error too. Under
+    GitHub Actions the problems are also annotations on the files' lines.
 
     Example:
 
-        paperfeed check --papers papers/
+        paperfeed check --base origin/main
     """
     import os
 
     root = _papers_dir(ctx, papers)
-    result = check_mod.check(root)
+    result = check_mod.check(root, _settings(ctx).notes_dir)
+    problems = result.problems + (review_mod.review(root, base) if base else [])
     github = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in result.problems:
-        click.echo(str(problem), err=True)
+    for problem in problems:
+        where = os.path.relpath(problem.path)  # GitHub places annotations by repository-relative path
+        line = f":{problem.line}" if problem.line else ""
+        click.echo(f"{where}{line}: {problem.message}", err=True)
         if github:
-            line = f",line={problem.line}" if problem.line else ""
-            click.echo(f"::error file={problem.path}{line}::{problem.message}")
-    click.echo(f"{result.papers} papers checked: {len(result.problems)} problems")
-    if result.problems:
+            click.echo(f"::error file={where}{f',line={problem.line}' if problem.line else ''}::{problem.message}")
+    notes = sum(len(n) for n in result.notes.values())
+    click.echo(f"{result.papers} papers and {notes} notes checked: {len(problems)} problems")
+    if problems:
         sys.exit(1)
 
 

@@ -26,6 +26,7 @@ class Settings:
 
     root: Path = Path(".")
     papers: str = "papers"
+    notes: str = "notes"
     api_url: str = "https://huggingface.co/api"
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     fetch_days: int = 3
@@ -38,6 +39,10 @@ class Settings:
     feed_items: int = 50
     digest_days: int = 14
     compact: bool = True
+
+    @property
+    def notes_dir(self) -> Path:
+        return self.root / self.notes
 
     @property
     def papers_dir(self) -> Path:

@@ -33,20 +33,21 @@ class Generated:
 
 def generate(*, settings: Settings, config_file: Path) -> Generated:
     """Read the archive, check it, and write the generated Markdown pages into docs/."""
-    report = check(settings.papers_dir)
+    report = check(settings.papers_dir, settings.notes_dir)
     if report.problems:
         listing = "\n".join(str(p) for p in report.problems[:20])
-        raise BuildError(f"{len(report.problems)} problems in {settings.papers_dir} "
+        raise BuildError(f"{len(report.problems)} problems in the archive or its notes "
                          f"(run 'paperfeed check'); nothing was written:\n{listing}")
     taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
     mkdocs = read_mkdocs_yml(config_file)
+    edit = str(mkdocs.get("edit_uri") or "edit/main/").strip("/").split("/")
     options = Options(site_name=str(mkdocs.get("site_name") or "paperfeed"), home_days=settings.home_days,
-                      repo_url=mkdocs.get("repo_url"))
+                      repo_url=mkdocs.get("repo_url"), branch=edit[1] if len(edit) > 1 else "main")
     site_url = str(mkdocs.get("site_url") or "")
     if not site_url.startswith(("http://", "https://")):
         raise BuildError(f"{config_file}: site_url must be the site's address (https://owner.github.io/repo/): "
                          "feeds need absolute links")
-    generator = Pages([e.paper for e in report.entries], taxonomy, options)
+    generator = Pages([e.paper for e in report.entries], taxonomy, options, report.notes)
     pages = generator.all()
     pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
                        digest_days=settings.digest_days).files())
@@ -79,11 +80,11 @@ def serve(*, settings: Settings, config_file: Path, address: str = "127.0.0.1:80
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     generate(settings=settings, config_file=config_file)
-    watched = [settings.papers_dir, settings.root / settings.taxonomy]
+    watched = [settings.papers_dir, settings.notes_dir, settings.root / settings.taxonomy]
     stop = threading.Event()
 
     def stamp() -> tuple:
-        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*.md"))]
+        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*.md") if w.is_dir() else [])]
         return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in files if p.exists()))
 
     def watch() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperfeed.archive.notes import Note, read_notes
 from paperfeed.archive.store import ArchiveError, Entry, key_line, paper_files, path_for, read_entries
 
 
@@ -13,10 +14,11 @@ class Report:
     papers: int = 0
     problems: list[ArchiveError] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    notes: dict[str, list[Note]] = field(default_factory=dict)
 
 
-def check(root: Path) -> Report:
-    """Read and validate every paper file under ``root``."""
+def check(root: Path, notes: Path | None = None) -> Report:
+    """Read and validate every paper file under ``root``, and every note under ``notes``."""
     report = Report()
     seen: dict[str, Path] = {}
     for path in root.rglob("*"):
@@ -37,5 +39,8 @@ def check(root: Path) -> Report:
             report.problems.append(ArchiveError(path, f"duplicate id {paper.id!r}: also in {seen[paper.id]}", key_line(result.text, "id")))
         else:
             seen[paper.id] = path
+    if notes is not None:
+        report.notes, problems = read_notes(notes, set(seen))
+        report.problems += problems
     report.problems.sort(key=lambda e: (str(e.path), e.line or 0))
     return report

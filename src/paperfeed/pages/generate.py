@@ -8,9 +8,10 @@ grow with the archive.
 Every generated page body is finished HTML, in blocks separated by blank lines:
 Markdown passes it through unchanged, so scraped text cannot become markup, and
 ``paperfeed build`` can skip Markdown for it (``prerendered: true``, see
-publish/prerendered.py). A paper page with community notes is the exception: its
-notes are Markdown written by people. Every value from outside goes through
-``escape`` (or ``rich_text``, which escapes) on its way into an f-string.
+publish/prerendered.py). A paper's notes are Markdown written by people: they
+are rendered and sanitized here (archive/notes.py), so those pages are HTML too.
+Every value from outside goes through ``escape`` (or ``rich_text``, which
+escapes) on its way into an f-string.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from markupsafe import escape
 
 from paperfeed import feeds
 from paperfeed.model import Paper, relative_path
+from paperfeed.archive.notes import Note
+from paperfeed.pages import annotations
 from paperfeed.pages import render as r
 from paperfeed.pages.taxonomy import Taxonomy
 
 #: Folders (and the home page) under docs/ that belong to the generator.
-GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds")
+GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds", "annotated")
 TAG_NEWEST = 50
 
 
@@ -38,6 +41,7 @@ class Options:
     site_name: str
     home_days: int = 1
     repo_url: str | None = None
+    branch: str = "main"
 
 
 def paper_md(paper_id: str) -> str:
@@ -92,8 +96,10 @@ def _long(day: dt.date) -> str:
 class Pages:
     """The whole set of generated pages for one archive."""
 
-    def __init__(self, papers: list[Paper], taxonomy: Taxonomy, options: Options) -> None:
+    def __init__(self, papers: list[Paper], taxonomy: Taxonomy, options: Options,
+                 notes: dict[str, list[Note]] | None = None) -> None:
         self.options = options
+        self.notes = notes or {}
         self.taxonomy = taxonomy
         self.papers = sorted(papers, key=_sort_key)
         self.tags = {p.id: taxonomy.tags_for(p) for p in self.papers}
@@ -121,6 +127,7 @@ class Pages:
             pages[day_md(day)] = self.day(day)
         for slug in self.tagged:
             pages.update(self.tag(slug))
+        pages[annotations.PAGE] = annotations.recent_page(self)
         return pages
 
     # -- fragments --------------------------------------------------------------
@@ -141,6 +148,7 @@ class Pages:
             meta.append(f"▲ {paper.upvotes}")
         if paper.comments:
             meta.append(f"{paper.comments} comments")
+        meta.append(annotations.note_count(len(self.notes.get(paper.id, [])), r.rel(here, paper_md(paper.id))))
         summary = r.rich_text(paper.ai_summary or r.excerpt(paper.abstract))
         return (f'<article class="pf-card">\n<h{level} class="pf-card__title"><a href="{r.rel(here, paper_md(paper.id))}">'
                 f'{self.title(paper)}</a></h{level}>\n<p class="pf-card__meta">{" · ".join(m for m in meta if m)}</p>\n'
@@ -150,7 +158,8 @@ class Pages:
     def row(self, paper: Paper, here: str) -> str:
         day = paper.last_featured or paper.published
         meta = [str(escape(r.authors_short(paper.authors, 2))), day.isoformat() if day else "",
-                f"▲ {paper.upvotes}" if paper.upvotes is not None else ""]
+                f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
+                annotations.note_count(len(self.notes.get(paper.id, [])), r.rel(here, paper_md(paper.id)))]
         return (f'<li><a href="{r.rel(here, paper_md(paper.id))}">{self.title(paper)}</a> '
                 f'<span class="pf-row__meta">{" · ".join(m for m in meta if m)}</span></li>\n')
 
@@ -219,15 +228,14 @@ class Pages:
         return "".join(out)
 
     def paper(self, paper: Paper) -> str:
-        """A paper's page; with notes, its body ends in the people's Markdown (not prerendered)."""
+        """A paper's page: the paper, then its notes (sanitized HTML), the AI summary and a citation."""
         here = paper_md(paper.id)
         days = ", ".join(f'<a href="{r.rel(here, day_md(d))}">{d.isoformat()}</a>' for d in paper.featured)
         facts = [f"Published on arXiv {paper.published.isoformat()}" if paper.published else "",
                  f"Featured {days}" if paper.featured else "",
                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
                  str(escape(paper.organization)) if paper.organization else ""]
-        notes = paper.body.strip()
-        out = [_front(paper.title, description=r.excerpt(paper.abstract, 150), prerendered=not notes),
+        out = [_front(paper.title, description=r.excerpt(paper.abstract, 150)),
                f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
                f'<p class="pf-paper__authors">{escape(", ".join(paper.authors))}</p>\n'
                f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
@@ -236,13 +244,13 @@ class Pages:
         if paper.abstract:
             out.append(f'<h2 id="abstract">Abstract</h2>\n\n<div class="pf-abstract">\n'
                        f'<p>{r.rich_text(paper.abstract)}</p>\n</div>\n\n')
+        out.append(annotations.notes_section(paper, self.notes.get(paper.id, []), annotations.add_note_url(
+            self.options.repo_url, self.options.branch, paper.id)))
         if paper.ai_summary:
             out.append(f'<h2 id="ai-summary">AI summary</h2>\n\n<div class="pf-summary">\n'
                        f'<p>{r.rich_text(paper.ai_summary)}</p>\n</div>\n\n')
         # Plain <pre>: no Pygments spans (they double the block's bytes and fail contrast checks).
-        out.append(f'<h2 id="cite">Cite</h2>\n\n<pre class="pf-bibtex"><code>{escape(r.bibtex(paper))}</code></pre>\n\n')
-        out.append('<h2 id="notes">Notes</h2>\n\n' + (notes + "\n" if notes else
-                   "<p>No notes yet. Notes are added through pull requests.</p>\n"))
+        out.append(f'<h2 id="cite">Cite</h2>\n\n<pre class="pf-bibtex"><code>{escape(r.bibtex(paper))}</code></pre>\n')
         return "".join(out)
 
     def tag_index(self) -> str:

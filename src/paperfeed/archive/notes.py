@@ -1,0 +1,154 @@
+"""Community notes: one Markdown file per note, beside the archive, sent by pull request.
+
+    notes/2308/2308.07686/2026-11-24-octocat.md
+    ---
+    author: octocat        # the GitHub handle of who wrote it
+    date: 2026-11-24
+    ---
+    The ablation in Table 3 carries the result.
+
+A note lives in its own file, not in the paper's body, because that merges: two
+pull requests that each append a note to the same paper file conflict (tried:
+git stops at the second merge), while two new files never do, and the daily
+fetch never opens a note file at all. Notes are checked here (author, date,
+size, links only http(s), no HTML that could run script, each line located) and
+sanitized again when they are rendered (nh3), so a note is safe even if a check
+was skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import markdown
+import nh3
+import yaml
+
+from paperfeed.archive.store import ArchiveError
+from paperfeed.model import relative_path
+
+MAX_BYTES = 10_000
+HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")  # GitHub's rule for usernames
+#: HTML a note may use inline; everything else is written in Markdown.
+TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "i", "kbd", "li", "ol", "p",
+        "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
+_HTML_TAG = re.compile(r"<\s*([a-zA-Z][\w:-]*)([^>]*)>")  # opening tags: a closing one adds nothing
+_EVENT = re.compile(r"\bon[a-z]+\s*=|\bstyle\s*=|\bsrcdoc\s*=", re.I)
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$|<([a-zA-Z][\w+.-]*:[^>\s]*)>|"
+                   r"\b(?:href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.M)
+_SCHEME = re.compile(r"^\s*([a-zA-Z][\w+.-]*):")
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+
+
+@dataclass(frozen=True)
+class Note:
+    paper_id: str
+    author: str
+    date: dt.date
+    body: str
+    path: Path
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.date.isoformat()}-{self.author.lower()}"
+
+
+def note_dir(paper_id: str) -> str:
+    """A paper's notes folder, relative to the notes root: sharded like ``papers/``."""
+    return relative_path(paper_id)[: -len(".md")]
+
+
+def _body_problems(path: Path, body: str, first_line: int) -> list[ArchiveError]:
+    problems = []
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        for tag, attrs in _HTML_TAG.findall(line):
+            if tag.lower() not in TAGS:
+                problems.append(ArchiveError(path, f"HTML <{tag}> is not allowed in a note: write Markdown", number))
+            elif _EVENT.search(attrs):
+                problems.append(ArchiveError(path, f"HTML attributes that run script or style are not allowed "
+                                             f"(<{tag}{attrs}>)", number))
+        for match in _LINK.finditer(line):
+            url = next(g for g in match.groups() if g is not None)
+            scheme = _SCHEME.match(url)
+            if scheme and scheme.group(1).lower() not in ("http", "https"):
+                problems.append(ArchiveError(path, f"links must be http(s); this one is {scheme.group(1)}:", number))
+    return problems
+
+
+def read_note(path: Path, root: Path) -> tuple[Note | None, list[ArchiveError]]:
+    """Parse and check one note file; the problems name its lines."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        return None, [ArchiveError(path, f"a note is at most {MAX_BYTES:,} bytes; this one is {len(data):,}")]
+    try:
+        post = frontmatter.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, [ArchiveError(path, "not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [ArchiveError(path, f"invalid YAML front matter: {getattr(exc, 'problem', exc)}",
+                                   mark.line + 2 if mark else 1)]
+    text = data.decode("utf-8")
+    lines = text.splitlines()
+    def line_of(key: str) -> int:
+        return next((i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+    problems = []
+    meta = dict(post.metadata)
+    author, date = meta.pop("author", None), meta.pop("date", None)
+    for key in meta:
+        problems.append(ArchiveError(path, f"unknown key {key!r} (a note has author and date)", line_of(key)))
+    if not isinstance(author, str) or not HANDLE.match(author):
+        problems.append(ArchiveError(path, f"author must be your GitHub handle, got {author!r}", line_of("author")))
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        problems.append(ArchiveError(path, f"date must be a day like 2026-11-24, got {date!r}", line_of("date")))
+    name = _NAME.match(path.name)
+    if not name:
+        problems.append(ArchiveError(path, "name the file YYYY-MM-DD-your-handle.md"))
+    elif not problems and (name.group(1) != date.isoformat() or name.group(2) != author):
+        problems.append(ArchiveError(path, f"the file name should be {date.isoformat()}-{author}.md"))
+    if not post.content.strip():
+        problems.append(ArchiveError(path, "the note is empty"))
+    first = len(lines) - len(post.content.splitlines()) + 1
+    problems += _body_problems(path, post.content, first)
+    folder = path.parent.relative_to(root).as_posix()
+    paper_id = folder.split("/", 1)[-1].replace("_", "/") if "/" in folder else folder
+    if problems:
+        return None, problems
+    return Note(paper_id, author, date, post.content.strip(), path), []
+
+
+def read_notes(root: Path, paper_ids: set[str]) -> tuple[dict[str, list[Note]], list[ArchiveError]]:
+    """Every note under ``root``, by paper id, oldest first; and every problem found."""
+    notes: dict[str, list[Note]] = {}
+    problems: list[ArchiveError] = []
+    if not root.is_dir():
+        return notes, problems
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.suffix != ".md":
+            problems.append(ArchiveError(path, "not a note (notes are .md files)"))
+            continue
+        note, found = read_note(path, root)
+        problems += found
+        if note is None:
+            continue
+        if note.paper_id not in paper_ids or note_dir(note.paper_id) != path.parent.relative_to(root).as_posix():
+            problems.append(ArchiveError(path, f"no paper {note.paper_id!r} in the archive: a note goes in "
+                                         "notes/<yymm>/<arXiv id>/, like the paper's file in papers/"))
+            continue
+        notes.setdefault(note.paper_id, []).append(note)
+    for items in notes.values():
+        items.sort(key=lambda n: (n.date, n.author.lower()))
+    return notes, problems
+
+
+def render(text: str) -> str:
+    """A note's Markdown as HTML, sanitized: the allowed tags, http(s) links, no script."""
+    html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    return nh3.clean(html, tags=TAGS, url_schemes={"http", "https"}, link_rel="nofollow noopener ugc",
+                     attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}})

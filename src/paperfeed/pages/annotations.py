@@ -1,0 +1,89 @@
+"""Community notes on the site: under a paper's abstract, counted on its cards, and the
+"Recently annotated" page. Notes arrive as files under notes/ (see archive/notes.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, urlencode
+
+from markupsafe import escape
+
+from paperfeed.archive import notes as notes_mod
+from paperfeed.archive.notes import Note
+from paperfeed.model import Paper
+from paperfeed.pages import render as r
+
+PAGE = "annotated/index.md"
+RECENT = 50
+TEMPLATE = """---
+author: your-github-handle
+date: YYYY-MM-DD
+---
+
+Your note, in Markdown: what is worth knowing about this paper, a correction, a link to code.
+"""
+
+
+def add_note_url(repo_url: str | None, branch: str, paper_id: str) -> str | None:
+    """GitHub's "create a new file" editor, in this paper's notes folder, with a template filled in."""
+    if not repo_url or "github.com" not in repo_url:
+        return None
+    folder = "notes/" + notes_mod.note_dir(paper_id)
+    query = urlencode({"filename": "YYYY-MM-DD-your-github-handle.md", "value": TEMPLATE}, quote_via=quote)
+    return f"{repo_url.rstrip('/')}/new/{quote(branch)}/{quote(folder)}?{query}"
+
+
+def note_html(note: Note) -> str:
+    who = escape(note.author)
+    return (f'<section class="pf-note" id="{note.anchor}">\n<p class="pf-note__meta">'
+            f'<a href="https://github.com/{who}">@{who}</a> · <time datetime="{note.date.isoformat()}">'
+            f'{note.date.isoformat()}</time></p>\n<div class="pf-note__body">{notes_mod.render(note.body)}</div>\n'
+            "</section>\n\n")
+
+
+def notes_section(paper: Paper, notes: list[Note], add_url: str | None) -> str:
+    """The Notes section of a paper page: each note, the file body, and the "Add a note" link."""
+    out = [f'<h2 id="notes">Notes ({len(notes)})</h2>\n\n' if notes else '<h2 id="notes">Notes</h2>\n\n']
+    out += [note_html(n) for n in notes]
+    if paper.body.strip():  # people-owned text in the paper's own file, rendered as safely as a note
+        out.append(f'<div class="pf-note__body">{notes_mod.render(paper.body)}</div>\n\n')
+    if not notes and not paper.body.strip():
+        out.append("<p>No notes yet.</p>\n\n")
+    if add_url:
+        out.append(f'<p class="pf-add-note"><a href="{escape(add_url)}">Add a note</a> on GitHub: it opens the '
+                   "editor on a new file for this paper, and your pull request is checked and previewed "
+                   "before it is merged.</p>\n\n")
+    return "".join(out)
+
+
+def note_count(count: int, href: str) -> str:
+    return f'<a class="pf-note-count" href="{href}#notes">💬 {count} note{"s" if count != 1 else ""}</a>' if count else ""
+
+
+def recent_page(pages: object) -> str:
+    """The latest notes, newest first, each with its paper."""
+    from paperfeed.pages.generate import _front, paper_md  # generate imports this module: import late
+
+    by_id = {p.id: p for p in pages.papers}  # type: ignore[attr-defined]
+    latest = sorted((n for ns in pages.notes.values() for n in ns), key=lambda n: (n.date, n.author.lower(),  # type: ignore[attr-defined]
+                    n.paper_id), reverse=True)[:RECENT]
+    out = [_front("Recently annotated"), "<h1>Recently annotated</h1>\n\n",
+           "<p>The latest notes readers added to papers, newest first. Add yours from any paper page.</p>\n\n"]
+    if not latest:
+        out.append("<p>No notes yet.</p>\n")
+    items = []
+    for note in latest:
+        paper = by_id[note.paper_id]
+        href = r.rel(PAGE, paper_md(paper.id))
+        plain = escape(r.excerpt(_plain(notes_mod.render(note.body)), 240))
+        items.append(f'<li><a href="{href}#{note.anchor}">{pages.title(paper)}</a> '  # type: ignore[attr-defined]
+                     f'<span class="pf-row__meta">@{escape(note.author)} · {note.date.isoformat()}</span>'
+                     f"<br>{plain}</li>\n")
+    if items:
+        out.append('<ul class="pf-rows">\n' + "".join(items) + "</ul>\n")
+    return "".join(out)
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
