@@ -180,3 +180,12 @@ def test_prerendered_pages_match_what_markdown_makes_of_them(run, tmp_path: Path
     import json
     located = {e["location"].split("#")[0] for e in json.loads(ours["search/search_index.json"])["docs"]}
     assert located == {e["location"].split("#")[0] for e in json.loads(plain["search/search_index.json"])["docs"]}
+
+
+def test_a_strict_build_refuses_an_empty_archive(run, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    where = project(tmp_path, empty)
+    result = build(run, where, expect=1)
+    assert "holds no papers: refusing a strict build of an empty site" in result.stderr
+    assert not (where / "site").exists()

@@ -70,6 +70,17 @@ def test_actionlint_finds_nothing(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "runs_on" in bad.stdout
 
 
+def test_workflows_match_github_s_schema(tmp_path: Path) -> None:
+    found = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
+    if found is None:
+        pytest.skip("check-jsonschema is not installed (pip install -e '.[test]' installs it)")
+    command = [found, "--builtin-schema", "vendor.github-workflows"]  # vendored in the package: offline
+    done = subprocess.run([*command, *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (tmp_path / "bad.yml").write_text(BAD.replace("steps:", "stepz:"), encoding="utf-8")
+    assert subprocess.run([*command, str(tmp_path / "bad.yml")], capture_output=True, timeout=120).returncode != 0
+
+
 def test_actions_are_pinned_by_sha_with_their_version() -> None:
     for path in WORKFLOWS:
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -63,6 +63,9 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     from mkdocs.exceptions import Abort, ConfigurationError
 
     generated = generate(settings=settings, config_file=config_file)
+    if strict and generated.papers == 0:
+        # the publish job builds strictly: an empty archive must not replace a good site
+        raise BuildError(f"{settings.papers_dir} holds no papers: refusing a strict build of an empty site")
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_file), strict=strict, **overrides)

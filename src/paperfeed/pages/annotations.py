@@ -16,13 +16,7 @@ from paperfeed.pages import render as r
 
 PAGE = "annotated/index.md"
 RECENT = 50
-TEMPLATE = """---
-author: your-github-handle
-date: YYYY-MM-DD
----
-
-Your note, in Markdown: what is worth knowing about this paper, a correction, a link to code.
-"""
+TEMPLATE = "---\nauthor: your-github-handle\ndate: YYYY-MM-DD\n---\n\n"
 
 
 def add_note_url(repo_url: str | None, branch: str, paper_id: str) -> str | None:
@@ -51,9 +45,8 @@ def notes_section(paper: Paper, notes: list[Note], add_url: str | None) -> str:
     if not notes and not paper.body.strip():
         out.append("<p>No notes yet.</p>\n\n")
     if add_url:
-        out.append(f'<p class="pf-add-note"><a href="{escape(add_url)}">Add a note</a> on GitHub: it opens the '
-                   "editor on a new file for this paper, and your pull request is checked and previewed "
-                   "before it is merged.</p>\n\n")
+        out.append(f'<p class="pf-add-note"><a href="{escape(add_url)}">Add a note</a> (a pull request on '
+                   "GitHub)</p>\n\n")
     return "".join(out)
 
 
