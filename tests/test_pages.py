@@ -87,8 +87,8 @@ def test_the_excluded_phrase_vetoes_a_tag(pages: dict[str, str]) -> None:
 def test_front_matter_scalars_read_back_exactly(text: str) -> None:
     import yaml
 
-    from paperfeed.pages.generate import _front
-    meta = yaml.safe_load(_front(text, description=text).split("---\n")[1])
+    from paperfeed.pages.generate import front_matter
+    meta = yaml.safe_load(front_matter(text, description=text).split("---\n")[1])
     assert meta["title"] == meta["description"] == str(__import__("markupsafe").escape(text))
 
 

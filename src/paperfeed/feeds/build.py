@@ -9,7 +9,7 @@ from paperfeed.feeds import formats
 from paperfeed.feeds.items import FeedInfo, digest_item, paper_item
 from paperfeed.model import Paper
 from paperfeed.pages import render as r
-from paperfeed.pages.generate import Pages, _front, day_md, paper_md, tag_md
+from paperfeed.pages.generate import Pages, front_matter, day_md, paper_md, tag_md
 
 # The usual feed icon (a dot and two arcs), inline so no icon font or CDN is needed.
 ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria-hidden="true">'
@@ -90,7 +90,7 @@ class Feeds:
             f"<td>{links(paths.tag_feed(slug), (paths.RSS, paths.ATOM))}</td>"
             f"<td>{escape(self.pages.taxonomy.description(slug))}</td></tr>\n" for slug in self.pages.tagged)
         return "".join([
-            _front("Feeds"), "<h1>Feeds</h1>\n\n",
+            front_matter("Feeds"), "<h1>Feeds</h1>\n\n",
             "<p>Follow the site in any feed reader. Every feed is rebuilt with the site each day.</p>\n\n",
             f'<h2 id="latest">{ICON} Latest papers</h2>\n\n',
             f"<p>The last {self.items} papers, newest day first: title, authors, abstract, AI summary, tags and "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from markupsafe import escape
@@ -13,6 +14,9 @@ from paperfeed.archive import notes as notes_mod
 from paperfeed.archive.notes import Note
 from paperfeed.model import Paper
 from paperfeed.pages import render as r
+
+if TYPE_CHECKING:
+    from paperfeed.pages.generate import Pages
 
 PAGE = "annotated/index.md"
 RECENT = 50
@@ -54,14 +58,14 @@ def note_count(count: int, href: str) -> str:
     return f'<a class="pf-note-count" href="{href}#notes">💬 {count} note{"s" if count != 1 else ""}</a>' if count else ""
 
 
-def recent_page(pages: object) -> str:
+def recent_page(pages: Pages) -> str:
     """The latest notes, newest first, each with its paper."""
-    from paperfeed.pages.generate import _front, paper_md  # generate imports this module: import late
+    from paperfeed.pages.generate import front_matter, paper_md  # generate imports this module: import late
 
-    by_id = {p.id: p for p in pages.papers}  # type: ignore[attr-defined]
-    latest = sorted((n for ns in pages.notes.values() for n in ns), key=lambda n: (n.date, n.author.lower(),  # type: ignore[attr-defined]
-                    n.paper_id), reverse=True)[:RECENT]
-    out = [_front("Recently annotated"), "<h1>Recently annotated</h1>\n\n",
+    by_id = {p.id: p for p in pages.papers}
+    latest = sorted((n for ns in pages.notes.values() for n in ns),
+                    key=lambda n: (n.date, n.author.lower(), n.paper_id), reverse=True)[:RECENT]
+    out = [front_matter("Recently annotated"), "<h1>Recently annotated</h1>\n\n",
            "<p>The latest notes readers added to papers, newest first. Add yours from any paper page.</p>\n\n"]
     if not latest:
         out.append("<p>No notes yet.</p>\n")
@@ -70,7 +74,7 @@ def recent_page(pages: object) -> str:
         paper = by_id[note.paper_id]
         href = r.rel(PAGE, paper_md(paper.id))
         plain = escape(r.excerpt(_plain(notes_mod.render(note.body)), 240))
-        items.append(f'<li><a href="{href}#{note.anchor}">{pages.title(paper)}</a> '  # type: ignore[attr-defined]
+        items.append(f'<li><a href="{href}#{note.anchor}">{pages.title(paper)}</a> '
                      f'<span class="pf-row__meta">@{escape(note.author)} · {note.date.isoformat()}</span>'
                      f"<br>{plain}</li>\n")
     if items:

@@ -65,7 +65,7 @@ def _scalar(value: str) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def _front(title: str, *, prerendered: bool = True, search: bool = True, hide: tuple[str, ...] = ("toc",),
+def front_matter(title: str, *, prerendered: bool = True, search: bool = True, hide: tuple[str, ...] = ("toc",),
            description: str | None = None, tag_feed: str | None = None) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
@@ -204,7 +204,7 @@ class Pages:
     def home(self) -> str:
         here = "index.md"
         name = escape(self.options.site_name)
-        out = [_front(self.options.site_name, hide=("navigation", "toc")), f"<h1>{name}</h1>\n\n"]
+        out = [front_matter(self.options.site_name, hide=("navigation", "toc")), f"<h1>{name}</h1>\n\n"]
         if not self.day_list:
             return "".join(out) + "<p>No papers yet: run <code>paperfeed fetch</code> or <code>paperfeed import</code>.</p>\n"
         out.append(self.updated_line())
@@ -221,7 +221,7 @@ class Pages:
 
     def day(self, day: dt.date) -> str:
         here = day_md(day)
-        out = [_front(f"Papers of {_long(day)}", search=False), f"<h1>Papers of {_long(day)}</h1>\n\n",
+        out = [front_matter(f"Papers of {_long(day)}", search=False), f"<h1>Papers of {_long(day)}</h1>\n\n",
                self.day_nav(day, here)]
         out += [self.card(p, here, level=2) for p in self.days[day]]
         out.append(self.day_nav(day, here, label="Previous and next day (end of list)"))
@@ -235,7 +235,7 @@ class Pages:
                  f"Featured {days}" if paper.featured else "",
                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
                  str(escape(paper.organization)) if paper.organization else ""]
-        out = [_front(paper.title, description=r.excerpt(paper.abstract, 150)),
+        out = [front_matter(paper.title, description=r.excerpt(paper.abstract, 150)),
                f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
                f'<p class="pf-paper__authors">{escape(", ".join(paper.authors))}</p>\n'
                f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
@@ -258,7 +258,7 @@ class Pages:
         rows = "".join(f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(self.taxonomy.name(slug))}</a></td>'
                        f'<td>{len(papers)}</td><td>{escape(self.taxonomy.description(slug))}</td></tr>\n'
                        for slug, papers in self.tagged.items())
-        return (_front("Tags") + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
+        return (front_matter("Tags") + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
                 f"<th>About</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
 
     def tag(self, slug: str) -> dict[str, str]:
@@ -273,7 +273,7 @@ class Pages:
                              for m, ps in months.items())
         feed = feeds.tag_feed(slug)
         pages = {here: "".join([
-            _front(f"Tag: {self.taxonomy.name(slug)}", tag_feed=slug),
+            front_matter(f"Tag: {self.taxonomy.name(slug)}", tag_feed=slug),
             f"<h1>{name}</h1>\n\n<p>{escape(self.taxonomy.description(slug))}</p>\n\n",
             f'<p class="pf-follow">Follow this tag: <a href="{r.rel_file(here, feed + feeds.RSS)}">RSS</a> · '
             f'<a href="{r.rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
@@ -287,14 +287,14 @@ class Pages:
                    else "", f'<a href="{r.rel(page, here)}">{name}</a>',
                    f'<a href="{r.rel(page, tag_md(slug, keys[i - 1]))}">{keys[i - 1]} →</a>' if i > 0 else ""]
             pages[page] = "".join([
-                _front(f"{self.taxonomy.name(slug)}: {month}", search=False), f"<h1>{name}: {month}</h1>\n\n",
+                front_matter(f"{self.taxonomy.name(slug)}: {month}", search=False), f"<h1>{name}: {month}</h1>\n\n",
                 f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',
                 '<ul class="pf-rows">\n', *(self.row(p, page) for p in items), "</ul>\n"])
         return pages
 
     def archive(self) -> str:
         here = "archive/index.md"
-        out = [_front("Archive"), "<h1>Archive</h1>\n\n"]
+        out = [front_matter("Archive"), "<h1>Archive</h1>\n\n"]
         if self.day_list:
             out.append(self.updated_line())
         months: dict[dt.date, list[dt.date]] = defaultdict(list)
