@@ -75,11 +75,14 @@ def page(browser, site: str):
     context.route("**/*", guard)
     page = context.new_page()
     errors: list[str] = []
+    missing: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page
     context.close()
     assert outside == [], f"the site asked for outside resources: {outside}"
     assert errors == [], f"JavaScript errors: {errors}"
+    assert missing == [], f"requests that failed: {missing}"
 
 
 def test_home_lists_the_latest_days_papers(page, site: str) -> None:

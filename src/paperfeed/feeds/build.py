@@ -17,6 +17,10 @@ ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria
         '8H6.6A6.6 6.6 0 0 0 0 1.4z"/></svg>')
 
 
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+
+
 class Feeds:
     """Every feed of one site: built from ``pages``, linked from ``site_url``."""
 
@@ -74,6 +78,10 @@ class Feeds:
         updated = self.papers.updated.strftime("%a, %d %b %Y %H:%M:%S GMT")
         out[paths.OPML] = formats.opml(f"{self.pages.options.site_name}: every tag", [self.papers, self.daily,
                                        *self.tags], site_url=self.site_url, updated=updated).decode("utf-8")
+        # Material's JavaScript reads every <link rel="alternate"> as a translation of the site and
+        # fetches sitemap.xml beside it: an empty one answers that at once, and is cached.
+        for folder in ("feeds", "feeds/tags"):
+            out[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
         out[paths.PAGE] = self.page()
         return out
 
