@@ -49,3 +49,24 @@ def test_arxiv_api_title_search(run, tmp_path: Path, shared_data: Path) -> None:
     paper = read_entry(path_for(tmp_path / "papers", "2201.13452")).paper
     assert paper.authors == ["Hong-Ming Yin", "Jun Zou"] and paper.published == dt.date(2022, 1, 31)
     assert paper.abstract.endswith("as scraped from the page.")  # filled only where empty
+
+
+def test_a_failing_api_keeps_what_was_found_and_exits_non_zero(run, tmp_path: Path, shared_data: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("Mar 14\n\nAsymptotic Analysis for a Nonlinear Reaction-Diffusion System Modeling an "
+                    "Infectious Disease\n\nIn this paper we study a nonlinear reaction-diffusion system which models an "
+                    "infectious disease caused by bacteria, as scraped from the page.\n\n"
+                    "Zebra Papers Come Last\n\nAnother abstract that is longer than its title, as they are.\n",
+                    encoding="utf-8")
+    run("import", str(page), "--date", "2025-03-14", "--papers", "papers")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nextra:\n  paperfeed:\n    arxiv_interval: 0\n"
+                                         "    retries: 1\n    backoff: 0\n")
+    with ApiServer() as api:
+        found = (ARXIV_DATA / "query_missing_id_newformat_2025-11.xml").read_bytes()
+        api.script("/api/query", Answer(body=found, content_type="application/atom+xml"))
+        api.default = Answer(status=503, body=b"down", content_type="text/plain")
+        result = run("enrich", "--api-url", f"{api.url}/api/query", "--papers", "papers", expect=1)
+    assert "stopped early, the papers found so far are saved" in result.stderr and "503" in result.stderr
+    assert result.stdout.strip() == "1 papers without an id: 1 found, 0 not found"  # the second lookup failed
+    assert read_entry(path_for(tmp_path / "papers", "2201.13452")).paper.authors == ["Hong-Ming Yin", "Jun Zou"]
+    assert len(list((tmp_path / "papers" / "no-id").glob("*.md"))) == 1  # the other one waits for the next run

@@ -1,81 +1,30 @@
 """The ``paperfeed`` command: a thin click layer over the library.
 
 Each command's docstring is its ``--help``. Library errors are turned into a
-one-line message and a non-zero exit here, at the edge, and nowhere else.
+one-line message and a non-zero exit at the edge (clikit.handle_errors), and
+nowhere else.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
-from paperfeed import __version__, config
+from paperfeed import __version__, clikit, config
+from paperfeed import site as site_mod
 from paperfeed.archive import check as check_mod
 from paperfeed.archive import enrich as enrich_mod
 from paperfeed.archive import review as review_mod
-from paperfeed.archive.store import ArchiveError
 from paperfeed.archive.update import apply
 from paperfeed.sources import Batch, SourceError, read_file
 from paperfeed.sources import http as http_mod
-
-from paperfeed import site as site_mod
-from paperfeed.pages.taxonomy import Taxonomy, TaxonomyError
+from paperfeed.pages.taxonomy import Taxonomy
 from paperfeed.pages.taxonomy import stats as tag_stats
-
-ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
-          site_mod.BuildError, review_mod.ReviewError)
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _settings(ctx: click.Context) -> config.Settings:
-    return ctx.obj["settings"]
-
-
-def _papers_dir(ctx: click.Context, papers: Path | None) -> Path:
-    return papers if papers is not None else _settings(ctx).papers_dir
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
-
-
-papers_option = click.option(
-    "--papers", type=click.Path(file_okay=False, path_type=Path),
-    help="The archive folder (default: extra.paperfeed.papers in mkdocs.yml, else papers/).",
-)
-
-
-@contextmanager
-def progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on a terminal; silent in CI and pipes."""
-    if not sys.stderr.isatty() or length < 2:
-        yield lambda n: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @click.group()
@@ -96,29 +45,13 @@ def cli(ctx: click.Context, config_file: Path | None) -> None:
     ctx.obj = {"settings": settings, "config_file": config_file or config.find_config(Path.cwd())}
 
 
-def _config_file(ctx: click.Context) -> Path:
-    path = ctx.obj["config_file"]
-    if path is None:
-        raise click.ClickException("no mkdocs.yml here or above: run from the site's folder or pass --config")
-    return path
-
-
-def report(batch: Batch, outcome_summary: str, *, papers: int) -> None:
-    for warning in batch.warnings:
-        click.echo(f"note: {warning}", err=True)
-    for problem in batch.problems:
-        click.echo(f"skipped: {problem}", err=True)
-    days = f"{len(batch.days)} day{'s' if len(batch.days) != 1 else ''}, "
-    click.echo(f"{days}{batch.items} items → {papers} papers: {outcome_summary}, {len(batch.problems)} skipped")
-
-
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD",
+@click.option("--date", "day", callback=clikit.parse_date, metavar="YYYY-MM-DD",
               help="The featured day of a page scrape (the page shows no year).")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, papers: Path | None) -> None:
     """Import saved files into the archive.
 
@@ -136,43 +69,23 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, pa
     """
     files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
     batch = Batch()
-    with progress(len(files), "Reading") as step:
+    with clikit.progress(len(files), "Reading") as step:
         for file in files:
             batch.extend(read_file(file, day=day))
             step(1)
-    outcome = apply(_papers_dir(ctx, papers), batch.papers)
-    report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
-
-
-def _days(day: dt.date | None, days: int | None, since: dt.date | None, until: dt.date | None,
-          default: int) -> list[dt.date]:
-    today = dt.datetime.now(dt.timezone.utc).date()
-    if sum(x is not None for x in (day, days, since)) > 1:
-        raise click.UsageError("give one of --date, --days and --since")
-    if until is not None and since is None:
-        raise click.UsageError("--until goes with --since")
-    if day is not None:
-        return [day]
-    if since is not None:
-        end = until or today
-        if end < since:
-            raise click.UsageError("--until is before --since")
-        return [since + dt.timedelta(n) for n in range((end - since).days + 1)]
-    count = days if days is not None else default
-    if count < 1:
-        raise click.UsageError("--days must be at least 1")
-    return [today - dt.timedelta(n) for n in reversed(range(count))]
+    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
+    clikit.report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
 
 
 @cli.command()
-@click.option("--date", "day", callback=_date, metavar="YYYY-MM-DD", help="Fetch this one day.")
+@click.option("--date", "day", callback=clikit.parse_date, metavar="YYYY-MM-DD", help="Fetch this one day.")
 @click.option("--days", type=int, help="Fetch the last N days, today included (default: 3).")
-@click.option("--since", callback=_date, metavar="YYYY-MM-DD", help="Backfill from this day…")
-@click.option("--until", callback=_date, metavar="YYYY-MM-DD", help="…to this day (default: today).")
+@click.option("--since", callback=clikit.parse_date, metavar="YYYY-MM-DD", help="Backfill from this day…")
+@click.option("--until", callback=clikit.parse_date, metavar="YYYY-MM-DD", help="…to this day (default: today).")
 @click.option("--api-url", help="The daily papers API base URL (default: extra.paperfeed.api_url).")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.date | None,
           until: dt.date | None, api_url: str | None, papers: Path | None) -> None:
     """Fetch featured papers from the Hugging Face daily papers API.
@@ -187,20 +100,20 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
 
         paperfeed fetch --since 2025-01-01 --until 2025-01-31
     """
-    settings = _settings(ctx)
-    wanted = _days(day, days, since, until, settings.fetch_days)
+    settings = clikit.settings_of(ctx)
+    wanted = clikit.days_wanted(day, days, since, until, settings.fetch_days)
     http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
     session = http_mod.session(http, token=http_mod.hf_token())
     batch, failures = Batch(), []
-    with progress(len(wanted), "Fetching") as step:
+    with clikit.progress(len(wanted), "Fetching") as step:
         for d in wanted:
             try:
                 batch.extend(http_mod.fetch_day(session, api_url or settings.api_url, d, http))
             except SourceError as exc:
                 failures.append(str(exc))
             step(1)
-    outcome = apply(_papers_dir(ctx, papers), batch.papers)
-    report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
+    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
+    clikit.report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
     if failures:
         for failure in failures:
             click.echo(f"error: {failure}", err=True)
@@ -210,9 +123,9 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
 @cli.command()
 @click.option("--base", metavar="REV", help="Also compare with this git revision (a pull request's base): "
               "only bodies and people-owned keys may change.")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def check(ctx: click.Context, base: str | None, papers: Path | None) -> None:
     """Validate the archive and the notes, and exit non-zero on any problem.
 
@@ -228,8 +141,8 @@ def check(ctx: click.Context, base: str | None, papers: Path | None) -> None:
     """
     import os
 
-    root = _papers_dir(ctx, papers)
-    result = check_mod.check(root, _settings(ctx).notes_dir)
+    root = clikit.papers_dir(ctx, papers)
+    result = check_mod.check(root, clikit.settings_of(ctx).notes_dir)
     problems = result.problems + (review_mod.review(root, base) if base else [])
     github = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
@@ -248,9 +161,9 @@ def check(ctx: click.Context, base: str | None, papers: Path | None) -> None:
 @click.option("--lookup", "table", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Look ids up in this TSV table instead of the arXiv API.")
 @click.option("--api-url", help="The arXiv API URL (default: extra.paperfeed.arxiv_api_url).")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: Path | None) -> None:
     """Find arXiv ids, authors and dates for papers that came from a scrape.
 
@@ -263,26 +176,28 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
 
         paperfeed enrich --lookup seed.arxiv.tsv
     """
-    settings = _settings(ctx)
+    settings = clikit.settings_of(ctx)
     if table is not None:
         lookup = enrich_mod.table_lookup(enrich_mod.read_lookup_table(table))
     else:
         http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
         client = http_mod.ArxivClient(api_url or settings.arxiv_api_url, http, interval=settings.arxiv_interval)
         lookup = enrich_mod.search_lookup(client.search_title)
-    result = enrich_mod.enrich(_papers_dir(ctx, papers), lookup)
+    result = enrich_mod.enrich(clikit.papers_dir(ctx, papers), lookup)
     for missing in result.missing:
         click.echo(f"not found: {missing}", err=True)
     click.echo(f"{len(result.found) + len(result.missing)} papers without an id: "
                f"{len(result.found)} found, {len(result.missing)} not found")
+    if result.stopped:
+        raise click.ClickException(f"stopped early, the papers found so far are saved: {result.stopped}")
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as the publish workflow does).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def build(ctx: click.Context, strict: bool, site_dir: Path | None, papers: Path | None) -> None:
     """Build the static site from the archive.
 
@@ -295,11 +210,11 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, papers: Path 
 
         paperfeed build --strict --site-dir public
     """
-    settings = _settings(ctx)
+    settings = clikit.settings_of(ctx)
     if papers is not None:
         settings = dataclasses.replace(settings, papers=str(papers.resolve()))
     start = time.perf_counter()
-    result = site_mod.build(settings=settings, config_file=_config_file(ctx), strict=strict, site_dir=site_dir)
+    result = site_mod.build(settings=settings, config_file=clikit.config_file_of(ctx), strict=strict, site_dir=site_dir)
     click.echo(f"{result.papers} papers → {result.pages} pages ({result.written} written, "
                f"{result.deleted} removed) in {time.perf_counter() - start:.1f} s")
 
@@ -307,7 +222,7 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, papers: Path 
 @cli.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def serve(ctx: click.Context, dev_addr: str) -> None:
     """Build the site and serve it with live reload for a local preview.
 
@@ -318,14 +233,14 @@ def serve(ctx: click.Context, dev_addr: str) -> None:
 
         paperfeed serve --dev-addr 127.0.0.1:8000
     """
-    site_mod.serve(settings=_settings(ctx), config_file=_config_file(ctx), address=dev_addr)
+    site_mod.serve(settings=clikit.settings_of(ctx), config_file=clikit.config_file_of(ctx), address=dev_addr)
 
 
 @cli.command()
 @click.option("--stats", "show_stats", is_flag=True, help="Print how many papers each tag has.")
-@papers_option
+@clikit.papers_option
 @click.pass_context
-@handle_errors
+@clikit.handle_errors
 def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
     """Apply the taxonomy to the archive and report coverage.
 
@@ -336,9 +251,9 @@ def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
 
         paperfeed tags --stats
     """
-    settings = _settings(ctx)
+    settings = clikit.settings_of(ctx)
     taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
-    report = check_mod.check(_papers_dir(ctx, papers))
+    report = check_mod.check(clikit.papers_dir(ctx, papers))
     all_papers = [e.paper for e in report.entries]
     tagged, counts = tag_stats(taxonomy, all_papers)
     total = len(all_papers) or 1

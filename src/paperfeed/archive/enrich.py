@@ -17,6 +17,8 @@ from pathlib import Path
 from paperfeed.archive.merge import fill_missing
 from paperfeed.archive.update import Outcome, Workspace
 from paperfeed.model import Links, Paper, normalize_arxiv_id, normalize_title
+from paperfeed.sources import SourceError
+from paperfeed.sources.arxiv import ArxivError
 
 Lookup = Callable[[Paper], "Paper | None"]
 
@@ -30,6 +32,8 @@ class EnrichResult:
     outcome: Outcome
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Why the lookups stopped early (an API that failed after its retries), if they did.
+    stopped: str | None = None
 
 
 def read_lookup_table(path: Path) -> dict[str, Paper]:
@@ -75,11 +79,17 @@ def search_lookup(search: Callable[[str], list[Paper]]) -> Lookup:
 
 
 def enrich(root: Path, lookup: Lookup, *, progress: Callable[[int], None] | None = None) -> EnrichResult:
-    """Fill in every id-less paper of the archive that ``lookup`` can find."""
+    """Fill in every id-less paper of the archive that ``lookup`` can find; when the lookup
+    fails, save what was found and say why it stopped."""
     ws = Workspace.load(root, everything=True)
     result = EnrichResult(Outcome())
     for paper in [p for p in ws.papers() if not p.has_arxiv_id]:
-        found = lookup(paper)
+        try:
+            found = lookup(paper)
+        except (SourceError, ArxivError) as exc:
+            # keep what was found so far: a later run starts where this one stopped
+            result.stopped = str(exc)
+            break
         if progress:
             progress(1)
         if found is None:
