@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from markupsafe import escape
 
 from paperfeed import feeds as paths
 from paperfeed.feeds import formats
-from paperfeed.feeds.items import FeedInfo, digest_item, paper_item
+from paperfeed.feeds.items import FeedInfo, FeedItem, digest_item, paper_item
 from paperfeed.model import Paper
 from paperfeed.pages import render as r
 from paperfeed.pages.generate import Pages, front_matter, day_md, paper_md, tag_md
@@ -46,11 +48,11 @@ class Feeds:
     def url(self, md_path: str) -> str:
         return self.site_url + r.url_of(md_path)
 
-    def _item(self, paper: Paper, day):
+    def _item(self, paper: Paper, day: dt.date) -> FeedItem:
         tags = [(slug, self.pages.taxonomy.name(slug)) for slug in self.pages.tags[paper.id]]
         return paper_item(paper, page_url=self.url(paper_md(paper.id)), tags=tags, day=day)
 
-    def _latest(self) -> list:
+    def _latest(self) -> list[FeedItem]:
         """The newest days' papers, each once (a paper featured again shows under its newest day)."""
         out, seen = [], set()
         for day in reversed(self.pages.day_list):
@@ -62,7 +64,7 @@ class Feeds:
                     out.append(self._item(paper, day))
         return out
 
-    def _digest(self) -> list:
+    def _digest(self) -> list[FeedItem]:
         days = list(reversed(self.pages.day_list))[: self.digest_days]
         return [digest_item(d, [(p, self.url(paper_md(p.id))) for p in self.pages.days[d]],
                             page_url=self.url(day_md(d)), site_name=self.pages.options.site_name) for d in days]

@@ -30,10 +30,6 @@ MATHML_ATTRS = frozenset(
     "form largeop scriptlevel displaystyle notation align columnlines rowlines frame mathsize".split())
 
 
-def text(value: str) -> Markup:
-    return escape(value)
-
-
 def mathml(tex: str, *, display: bool = False) -> Markup | None:
     """``tex`` as MathML, or None when it cannot be converted safely."""
     try:
@@ -104,10 +100,9 @@ def join(items: Iterable[Markup | str], sep: str = " · ") -> Markup:
     return Markup(sep).join(items)
 
 
-def link(href: str, label: str, *, cls: str = "") -> Markup:
+def link(href: str, label: str) -> Markup:
     """An external link; ``href`` was checked to be http(s) by the validator."""
-    css = f' class="{cls}"' if cls else ""
-    return Markup('<a href="{}"{} rel="noopener">{}</a>').format(href, Markup(css), label)
+    return Markup('<a href="{}" rel="noopener">{}</a>').format(href, label)
 
 
 def paper_links(paper: Paper) -> Markup:
