@@ -64,7 +64,7 @@ def measure(project: Path) -> dict[str, float]:
         "files": len(files), "paper_kb": statistics.median(papers) / 1e3, "paper_max_kb": papers[-1] / 1e3,
         "home_kb": (site / "index.html").stat().st_size / 1e3, "largest_kb": largest.stat().st_size / 1e3,
         "largest": str(largest.relative_to(site)),
-        "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
+        "search_mb": sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) / 1e6,
         "summary": done.stdout.strip().splitlines()[-1],
     }
 

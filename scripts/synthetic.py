@@ -8,6 +8,7 @@ featured about 30 a day on consecutive days, the rate of the real feed. A fixed
 seed makes the same N give the same archive.
 
     python scripts/synthetic.py 10000 /tmp/archive
+    python scripts/synthetic.py --add-day 50 /tmp/archive   # the next day: 50 more papers
 """
 
 from __future__ import annotations
@@ -54,6 +55,26 @@ def synthesize(n: int, pool: list, *, seed: int = 20261124, start: dt.date = dt.
     return papers
 
 
+def add_day(target: Path, count: int = 50, *, data: Path = DEFAULT_DATA) -> int:
+    """A daily fetch: ``count`` new papers featured the day after the archive's last day."""
+    from paperfeed.archive.check import check
+    from paperfeed.archive.store import write_paper
+
+    existing = [e.paper for e in check(target).entries]
+    last = max(day for p in existing for day in p.featured)
+    fresh = synthesize(len(existing) + count, real_papers(data), start=last + dt.timedelta(days=1))[-count:]
+    taken = {p.id for p in existing}
+    day = last + dt.timedelta(days=1)
+    free = (f"{day:%y%m}.{n:05d}" for n in range(99_999, 0, -1))  # the month's highest numbers first
+    for paper in fresh:
+        paper_id = next(i for i in free if i not in taken)
+        paper = dataclasses.replace(paper, id=paper_id, featured=[day], published=day - dt.timedelta(days=2),
+                                    links=dataclasses.replace(paper.links, arxiv=f"https://arxiv.org/abs/{paper_id}",
+                                                              pdf=f"https://arxiv.org/pdf/{paper_id}"))
+        write_paper(target, paper)
+    return count
+
+
 def write_archive(n: int, target: Path, *, data: Path = DEFAULT_DATA) -> int:
     """Write a synthetic archive of ``n`` papers under ``target``; returns the number written."""
     from paperfeed.archive.store import write_paper
@@ -65,6 +86,9 @@ def write_archive(n: int, target: Path, *, data: Path = DEFAULT_DATA) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) == 4 and sys.argv[1] == "--add-day":
+        print(add_day(Path(sys.argv[3]), int(sys.argv[2])), "papers added to", sys.argv[3])
+    elif len(sys.argv) == 3:
+        print(write_archive(int(sys.argv[1]), Path(sys.argv[2])), "papers written to", sys.argv[2])
+    else:
         raise SystemExit(__doc__)
-    print(write_archive(int(sys.argv[1]), Path(sys.argv[2])), "papers written to", sys.argv[2])

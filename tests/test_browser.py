@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from paperfeed.cli import cli
 
 from .conftest import HF_DATA, project
+from .searchindex import Index
 from .siteserver import serve
 
 # Debian's chromium here; the pull-request workflow points this at the runner's Chrome.
@@ -31,6 +32,22 @@ PAGES = {"home": "", "day": "days/2025-03-14/", "paper": "papers/2406/2406.12045
          "tag": "tags/robotics/", "tag month": "tags/robotics/2025-03/", "archive": "archive/",
          "tags": "tags/", "feeds": "feeds/", "annotated": "annotated/"}
 
+# A paper whose every field tries to become markup or script (featured on a day of its own).
+HOSTILE_TITLE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script> {{ config }} zebracrossing"
+HOSTILE_PAPER = f"""---
+id: '2401.00666'
+title: '{HOSTILE_TITLE}'
+authors:
+- '<b onmouseover=alert(3)>Mallory</b>'
+abstract: '<iframe src=javascript:alert(4)></iframe> zebracrossing for robots'
+published: 2024-01-02
+featured:
+- 2024-01-02
+sources:
+- hf-daily
+---
+"""
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
@@ -42,6 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not MATH_DAY.exists():
         pytest.skip(f"real API responses not found at {HF_DATA}")
     where = project(tmp_path_factory.mktemp("browser"))
+    (where / "papers" / "2401").mkdir(exist_ok=True)
+    (where / "papers" / "2401" / "2401.00666.md").write_text(HOSTILE_PAPER, encoding="utf-8")
     runner = CliRunner()
     for args in (["import", str(MATH_DAY)], ["build", "--strict"]):
         result = runner.invoke(cli, ["--config", str(where / "mkdocs.yml"), *args])
@@ -77,6 +96,7 @@ def page(browser, site: str):
     errors: list[str] = []
     missing: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: (errors.append(f"a script ran: {dialog.message}"), dialog.dismiss()))
     page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     yield page
     context.close()
@@ -161,16 +181,169 @@ def test_phone_viewport_never_scrolls_sideways(browser, site: str, name: str) ->
     page = context.new_page()
     page.goto(site + PAGES[name])
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    # lean pages have no drawer: the logo leads home on a phone
+    logo_shown = page.locator("header .md-logo").is_visible()
     context.close()
     assert widths[0] <= widths[1], f"{name}: content is {widths[0]} px wide in a {widths[1]} px viewport"
+    assert logo_shown or name not in ("paper", "day", "tag month"), f"{name}: no way home on a phone"
 
 
-@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tags", "archive", "feeds", "annotated"])
+@pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tag month", "tags", "archive", "feeds",
+                                  "annotated"])
 def test_no_serious_accessibility_violations(page, site: str, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(site + PAGES[name])
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["html"][:120])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+def search_for(page, query: str) -> list[str]:
+    """Type ``query`` into the header's search box, key by key; the titles of the results shown."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query)
+    page.wait_for_function("q => document.querySelector('[data-pf-search]').dataset.pfShown === q", arg=query)
+    return page.locator(".md-search-result__article h1").all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def index(site: str) -> Index:
+    from urllib.request import urlopen
+
+    manifest = urlopen(site + "search/index.json").read()
+    import json
+    data = json.loads(manifest)
+    files = {"search/index.json": manifest}
+    names = [f"search/t/{n}.bin" for _, n in data["shards"]]
+    names += [f"search/d/{i}.json" for i in range((data["docs"] + data["bundle"] - 1) // data["bundle"])]
+    names += [f"search/f/tag-{t[0]}.bin" for t in data["tags"]] + [f"search/f/year-{y[0]}.bin" for y in data["years"]]
+    for name in names:
+        files[name] = urlopen(site + name).read()
+    return Index(files)
+
+
+def test_search_words_match_the_index_words(page, site: str) -> None:
+    """search.js reads a query with the rules tokens.py indexes by: the same words for any text."""
+    import unicodedata
+
+    from paperfeed.search.tokens import STOPWORDS, words
+
+    texts = ["Diffusion Models for Video", "École naïve Ångström", "GPT-4o and LLaMA-3", "snake_case x1",
+             "policies classes analyses bus glass", "$\\tau$-bench", "ＦＵＬＬ　ｗｉｄｔｈ", "İstanbul ǅemal ﬁne",
+             "𝒳ies 𝒳𝒳es ab", "Ⅻ ² ½ ٣٤ 〇〇"]
+    # and every character of the first three planes that Python's Unicode database knows (the
+    # browser's is newer: a character assigned since then may split differently), between two letters
+    known = [chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c < 0xE000 and unicodedata.category(chr(c)) != "Cn"]
+    texts += [" ".join(f"a{c}b" for c in known[i:i + 5000]) for i in range(0, len(known), 5000)]
+    page.goto(site)
+    found = page.evaluate("([texts, stop]) => texts.map((t) => window.paperfeedSearch.words(t, new Set(stop)))",
+                          [texts, sorted(STOPWORDS)])
+    assert found == [words(t) for t in texts]
+
+
+def test_titles_rank_above_abstract_matches(page, site: str, index: Index) -> None:
+    # a word some papers have in their title and more papers only in their abstract
+    def split(word: str) -> tuple[set[str], set[str]]:
+        postings = index.words[word]
+        return ({index.docs[n]["t"] for n, i in postings if i & 0x80},
+                {index.docs[n]["t"] for n, i in postings if not i & 0x80})
+    word = next(w for w in sorted(index.words) if w.isalpha() and len(w) > 4
+                and 2 <= len(split(w)[0]) <= 4 and len(split(w)[1]) >= 3)
+    in_title, in_abstract = split(word)
+    page.goto(site + "about/")
+    titles = search_for(page, word + " ")  # a finished word: no prefix matches
+    assert set(titles[:len(in_title)]) == in_title, (word, titles)
+    assert set(titles[len(in_title):]) <= in_abstract
+
+
+def test_search_filters_by_tag_and_year(page, site: str, index: Index) -> None:
+    page.goto(site + "about/")
+    search_for(page, "robot ")
+    count = page.locator(".pf-search__count")
+    robot = {n for n, _ in index.words["robot"]}
+    expect(count).to_have_text(f"{len(robot)} papers match")
+    page.select_option("select[name=tag]", "robotics")
+    tagged = robot & set(index.filter("tag-robotics"))
+    expect(count).to_have_text(f"{len(tagged)} papers match")
+    chips = page.locator(".md-search-result__article")
+    for i in range(chips.count()):
+        assert "Robotics" in chips.nth(i).locator(".md-tag").all_inner_texts()
+    year = next(y for y, _ in index.manifest["years"] if 0 < len(tagged & set(index.filter(f"year-{y}"))) < len(tagged))
+    page.select_option("select[name=year]", str(year))
+    both = tagged & set(index.filter(f"year-{year}"))
+    expect(count).to_have_text(f"{len(both)} {'paper matches' if len(both) == 1 else 'papers match'}")
+    assert set(page.locator(".md-search-result__article h1").all_inner_texts()) == {index.docs[n]["t"] for n in both}
+
+
+def test_search_results_show_scraped_text_as_text(page, site: str) -> None:
+    page.goto(site + "about/")
+    titles = search_for(page, "zebracrossing")
+    assert titles == [HOSTILE_TITLE]
+    results = page.locator(".md-search-result__list")
+    assert results.locator("img, script, iframe, b").count() == 0  # none of it became markup
+    assert "<b onmouseover=alert(3)>Mallory</b>" in results.inner_text()
+    page.wait_for_timeout(200)  # no script from the data runs (the page fixture fails on any dialog)
+
+
+def test_search_by_keyboard_and_by_link(page, site: str) -> None:
+    page.goto(site + "papers/2406/2406.12045/")  # a lean page
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    expect(box).to_be_focused()
+    assert page.evaluate("document.getElementById('__search').checked")
+    box.press_sequentially("MyoDex")
+    page.wait_for_function("document.querySelector('[data-pf-search]').dataset.pfShown === 'MyoDex'")
+    page.keyboard.press("ArrowDown")
+    first = page.locator(".md-search-result__link").first
+    expect(first).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").first.inner_text().startswith("MyoDex")
+    page.keyboard.press("/")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    # a search can be linked to: ?q= opens it
+    page.goto(site + "?q=Vikash%20Kumar")
+    page.wait_for_function("document.querySelector('[data-pf-search]').dataset.pfShown === 'Vikash Kumar'")
+    assert "MyoDex: A Generalizable Prior for Dexterous Manipulation" in \
+        page.locator(".md-search-result__article h1").all_inner_texts()
+
+
+def test_a_query_fetches_only_a_little_of_the_index(page, site: str, index: Index) -> None:
+    fetched: list[tuple[str, int]] = []
+    page.on("response", lambda r: fetched.append((r.url, len(r.body()))) if "/search/" in r.url else None)
+    page.goto(site + "about/")
+    search_for(page, "manipulation ")
+    shards = [u for u, _ in fetched if "/search/t/" in u]
+    assert len(shards) == 1 and len(index.manifest["shards"]) > 1
+    assert len([u for u, _ in fetched if "/search/d/" in u]) <= 10
+    assert sum(size for _, size in fetched) <= 300_000
+
+
+def test_the_colour_choice_follows_the_reader_across_lean_and_full_pages(page, site: str) -> None:
+    page.goto(site + "papers/2406/2406.12045/")  # lean: palette.js builds the toggle
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    page.locator("label[title='Dark mode']").click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    page.goto(site + "about/")  # a full Material page reads the same stored choice
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    page.locator("label[title='Light mode']").click()
+    page.goto(site + "days/2025-03-14/")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+
+
+def test_open_search_results_have_no_serious_accessibility_violations(page, site: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site + "papers/2406/2406.12045/")
+    search_for(page, "robot")
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], bad

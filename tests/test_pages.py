@@ -62,15 +62,15 @@ def pages() -> dict[str, str]:
 
 def test_the_page_set(pages: dict[str, str]) -> None:
     assert sorted(pages) == [
-        "annotated/index.md", "archive/index.md", "days/2024-01-02.md", "days/2024-01-03.md", "index.md",
-        "papers/2401/2401.00001.md", "papers/2401/2401.00002.md", "papers/no-id/a-paper-known-only-by-its-title.md",
+        "annotated/index.md", "archive/2024.md", "archive/index.md", "days/2024-01-02.md", "days/2024-01-03.md",
+        "index.md", "papers/2401/2401.00001.md", "papers/2401/2401.00002.md", "papers/no-id/a-paper-known-only-by-its-title.md",
         "tags/agents/2024-01.md", "tags/agents/index.md", "tags/index.md", "tags/math/2024-01.md",
         "tags/math/index.md"]
 
 
 @pytest.mark.parametrize("page", ["index.md", "days/2024-01-03.md", "papers/2401/2401.00001.md",
                                   "papers/2401/2401.00002.md", "tags/index.md", "tags/agents/index.md",
-                                  "archive/index.md", "annotated/index.md"])
+                                  "archive/index.md", "archive/2024.md", "annotated/index.md"])
 def test_page_matches_golden(pages: dict[str, str], page: str) -> None:
     golden = GOLDEN / page
     if os.environ.get("PAPERFEED_UPDATE_GOLDEN"):

@@ -39,6 +39,8 @@ class Settings:
     feed_items: int = 50
     digest_days: int = 14
     compact: bool = True
+    #: where ``paperfeed build`` keeps what lets the next build redo only what changed
+    cache: str = ".cache/paperfeed"
 
     @property
     def notes_dir(self) -> Path:
@@ -47,6 +49,10 @@ class Settings:
     @property
     def papers_dir(self) -> Path:
         return self.root / self.papers
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / self.cache
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -1,22 +1,29 @@
 """``paperfeed build`` and ``serve``: archive → Markdown pages → MkDocs + Material → site/.
 
 Pelican's pipeline: read and validate everything, then generate, then write.
-Nothing is written when any paper file is broken.
+Nothing is written when any paper file is broken. A build redoes only what
+changed since the last one: the build cache (publish/cache.py) keeps what each
+paper file gave, generated pages are written only when their bytes change, and
+MkDocs renders only those (publish/incremental.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperfeed.archive.check import check
+from paperfeed import search
+from paperfeed.archive.check import Report, check
 from paperfeed.archive.store import ArchiveError, sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.feeds.build import Feeds
+from paperfeed.pages import plan
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.taxonomy import Taxonomy
-from paperfeed.publish import compact, prerendered
+from paperfeed.publish import compact, icons, incremental, prerendered
+from paperfeed.publish.cache import BuildCache
 
 
 class BuildError(Exception):
@@ -29,16 +36,28 @@ class Generated:
     written: int
     deleted: int
     papers: int
+    #: every generated docs path, with the key of what it was made from
+    keys: dict[str, str] = field(default_factory=dict)
+    #: the archive's last featured day: the site's build date
+    latest: dt.date | None = None
+    #: whether MkDocs rebuilt only what changed
+    incremental: bool = False
 
 
-def generate(*, settings: Settings, config_file: Path) -> Generated:
-    """Read the archive, check it, and write the generated Markdown pages into docs/."""
-    report = check(settings.papers_dir, settings.notes_dir)
+def _read(settings: Settings, cache: BuildCache | None) -> Report:
+    report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None)
     if report.problems:
         listing = "\n".join(str(p) for p in report.problems[:20])
         raise BuildError(f"{len(report.problems)} problems in the archive or its notes "
                          f"(run 'paperfeed check'); nothing was written:\n{listing}")
-    taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
+    return report
+
+
+def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
+    """Read the archive, check it, and write the generated pages, feeds and search index into docs/."""
+    report = _read(settings, cache)
+    taxonomy_file = settings.root / settings.taxonomy
+    taxonomy = Taxonomy.load(taxonomy_file)
     mkdocs = read_mkdocs_yml(config_file)
     edit = str(mkdocs.get("edit_uri") or "edit/main/").strip("/").split("/")
     options = Options(site_name=str(mkdocs.get("site_name") or "paperfeed"), home_days=settings.home_days,
@@ -47,34 +66,79 @@ def generate(*, settings: Settings, config_file: Path) -> Generated:
     if not site_url.startswith(("http://", "https://")):
         raise BuildError(f"{config_file}: site_url must be the site's address (https://owner.github.io/repo/): "
                          "feeds need absolute links")
-    generator = Pages([e.paper for e in report.entries], taxonomy, options, report.notes)
-    pages = generator.all()
+    papers = [e.paper for e in report.entries]
+    path_of = {e.paper.id: e.path for e in report.entries}
+    docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
+
+    # What each paper gives (its tags, its search words, its pages) is redone only when
+    # its file, its notes, the taxonomy or the options changed.
+    taxonomy_key = plan.digest(taxonomy_file.read_bytes() if taxonomy_file.is_file() else b"")
+    tags = None
+    if cache is not None:
+        tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p))
+                for p in papers}
+    generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
+    planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
+    unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
+                          and cache.pages.get(path) == key and (docs / path).is_file())
+
+    def impacts_of(doc: search.Doc) -> dict[str, int]:
+        if cache is None:
+            return search.impacts(doc)
+        key = (taxonomy_key, doc.tags, plan.digest(doc.notes))
+        return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc))
+
+    pages: dict[str, str | bytes] = {path: make() for path, (_, make) in planned.items() if path not in unchanged}
     pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
                        digest_days=settings.digest_days).files())
-    docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
-    written, deleted = sync_tree(docs, pages, owned=GENERATED)
-    return Generated(len(pages), written, deleted, report.papers)
+    pages.update(search.files(generator, impacts_of=impacts_of))
+    try:
+        pages[icons.SPRITE] = icons.sprite(mkdocs, config_file.parent)
+    except icons.IconError as exc:
+        raise BuildError(f"{config_file}: {exc}") from None
+    written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
+    return Generated(len(pages) + len(unchanged), len(written), len(deleted), report.papers,
+                     keys={**dict.fromkeys(pages, ""), **{path: key or "" for path, (key, _) in planned.items()}},
+                     latest=generator.day_list[-1] if generator.day_list else None)
 
 
-def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None) -> Generated:
-    """Generate the pages, then run the MkDocs build into ``site_dir``."""
+def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None,
+          clean: bool = False) -> Generated:
+    """Generate the pages, then run the MkDocs build into ``site_dir``: only the pages
+    that changed, when the last build's signature still holds (or everything, ``clean``)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    generated = generate(settings=settings, config_file=config_file)
+    cache = BuildCache(settings.cache_dir / "build.pickle", fresh=clean)
+    generated = generate(settings=settings, config_file=config_file, cache=cache)
     if strict and generated.papers == 0:
         # the publish job builds strictly: an empty archive must not replace a good site
         raise BuildError(f"{settings.papers_dir} holds no papers: refusing a strict build of an empty site")
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
+        site = Path(config.site_dir)
+        custom = config.theme.custom_dir
+        stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
+            config_file=config_file, docs_dir=Path(config.docs_dir), custom_dir=Path(custom) if custom else None,
+            site_dir=site, generated=GENERATED, salt=cache.salt))
+        dirty = not clean and stamp.matches(site)
+        stamp.clear()
         prerendered.install(config)
         if settings.compact:
             compact.install(config)
-        mkdocs_build(config)
+        with incremental.mkdocs_build_env(generated.latest):
+            mkdocs_build(config, dirty=dirty)
     except (Abort, ConfigurationError) as exc:
         raise BuildError(f"mkdocs build failed: {exc}") from None
+    if dirty:
+        gone = set(cache.pages) - set(generated.keys)
+        incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
+    cache.pages = generated.keys
+    cache.save()
+    stamp.write()
+    generated.incremental = dirty
     return generated
 
 

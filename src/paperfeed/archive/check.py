@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,14 +18,15 @@ class Report:
     notes: dict[str, list[Note]] = field(default_factory=dict)
 
 
-def check(root: Path, notes: Path | None = None) -> Report:
-    """Read and validate every paper file under ``root``, and every note under ``notes``."""
+def check(root: Path, notes: Path | None = None, *, read: Callable[[Path], Entry] | None = None) -> Report:
+    """Read and validate every paper file under ``root`` (with ``read``: a build reads
+    through its cache), and every note under ``notes``."""
     report = Report()
     seen: dict[str, Path] = {}
     for path in root.rglob("*"):
         if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
             report.problems.append(ArchiveError(path, "not a paper file (paper files end in .md)"))
-    for result in read_entries(paper_files(root)):
+    for result in read_entries(paper_files(root), read):
         if isinstance(result, ArchiveError):
             report.problems.append(result)
             continue
@@ -32,11 +34,13 @@ def check(root: Path, notes: Path | None = None) -> Report:
         report.entries.append(result)
         paper, path = result.paper, result.path
         expected = path_for(root, paper.id)
-        if path.resolve() != expected.resolve():
+        # paper_files lists paths under root, as path_for builds them: no need to resolve
+        if path != expected:
             report.problems.append(ArchiveError(
-                path, f"id {paper.id!r} belongs in {expected.relative_to(root)}", key_line(result.text, "id")))
+                path, f"id {paper.id!r} belongs in {expected.relative_to(root)}", key_line(result.source(), "id")))
         if paper.id in seen:
-            report.problems.append(ArchiveError(path, f"duplicate id {paper.id!r}: also in {seen[paper.id]}", key_line(result.text, "id")))
+            report.problems.append(ArchiveError(path, f"duplicate id {paper.id!r}: also in {seen[paper.id]}",
+                                                key_line(result.source(), "id")))
         else:
             seen[paper.id] = path
     if notes is not None:

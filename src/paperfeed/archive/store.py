@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,11 @@ class Entry:
 
     paper: Paper
     path: Path
+    #: the file's text; empty when a cache knew the file, and read again only to locate an error
     text: str
+
+    def source(self) -> str:
+        return self.text or self.path.read_text(encoding="utf-8")
 
 
 def dumps(paper: Paper) -> str:
@@ -110,14 +114,14 @@ def key_line(text: str, field_name: str) -> int | None:
     return start + 1
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temp file and rename, so an interrupted run leaves the old
-    file or the new one, never half of one."""
+    file or the new one, never half of one. Text is written as UTF-8."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -143,11 +147,13 @@ def paper_files(root: Path) -> list[Path]:
     return sorted(p for p in root.glob("**/*.md") if not p.name.startswith("."))
 
 
-def read_entries(paths: Iterable[Path]) -> Iterator[Entry | ArchiveError]:
-    """Read each file, yielding an Entry or the ArchiveError that explains why not."""
+def read_entries(paths: Iterable[Path], read: Callable[[Path], Entry] | None = None) -> Iterator[Entry | ArchiveError]:
+    """Read each file (with ``read``, by default :func:`read_entry`), yielding an Entry
+    or the ArchiveError that explains why not."""
+    read = read or read_entry
     for path in paths:
         try:
-            yield read_entry(path)
+            yield read(path)
         except ArchiveError as exc:
             yield exc
 
@@ -170,30 +176,42 @@ def remove_file(path: Path) -> None:
         pass  # not empty
 
 
-def sync_tree(root: Path, files: dict[str, str], *, owned: tuple[str, ...]) -> tuple[int, int]:
+def sync_tree(root: Path, files: dict[str, str | bytes], *, owned: tuple[str, ...],
+              keep: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """Make the generated part of ``root`` (the ``owned`` files and folders) hold
-    exactly ``files``: write those whose bytes changed, delete the stale ones.
-    Untouched files keep their mtime, so an incremental build can skip them.
-    Returns (written, deleted)."""
-    written = deleted = 0
+    exactly ``files`` (and ``keep``, left as they are): write those whose bytes
+    changed, delete the stale ones. Untouched files keep their mtime, so an
+    incremental build can skip them. Returns the paths written and deleted.
+
+    These are build outputs, written in place: an interrupted run leaves a file
+    that differs from what the next run makes, which rewrites it."""
+    written: list[str] = []
+    deleted: list[str] = []
     for rel, text in files.items():
         path = root / rel
+        data = text.encode("utf-8") if isinstance(text, str) else text
         try:
-            if path.read_text(encoding="utf-8") == text:
+            if path.read_bytes() == data:
                 continue
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
-        write_text_atomic(path, text)
-        written += 1
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(rel)
     for name in owned:
         top = root / name
-        existing = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
-        for path in existing:
-            if path.is_file() and path.relative_to(root).as_posix() not in files:
-                path.unlink()
-                deleted += 1
-        if top.is_dir():
-            for folder in sorted((p for p in top.rglob("*") if p.is_dir()), reverse=True):
-                if not any(folder.iterdir()):
-                    folder.rmdir()
+        if top.is_file():
+            if name not in files and name not in keep:
+                top.unlink()
+                deleted.append(name)
+            continue
+        # os.walk, not Path.rglob: this lists every generated file (100,000s of them)
+        for folder, _, names in os.walk(top, topdown=False):
+            prefix = Path(folder).relative_to(root).as_posix() + "/"
+            for file_name in names:
+                rel = prefix + file_name
+                if rel not in files and rel not in keep:
+                    os.unlink(os.path.join(folder, file_name))
+                    deleted.append(rel)
+            if not os.listdir(folder):
+                os.rmdir(folder)
     return written, deleted

@@ -25,15 +25,18 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from paperfeed import feeds
-from paperfeed.model import Paper, relative_path
 from paperfeed.archive.notes import Note
-from paperfeed.pages import annotations
+from paperfeed.model import Paper, relative_path
+from paperfeed.pages import annotations, archive, plan
 from paperfeed.pages import render as r
+from paperfeed.pages.tagpages import tag_md
 from paperfeed.pages.taxonomy import Taxonomy
 
+__all__ = ["GENERATED", "Options", "Pages", "day_md", "front_matter", "paper_md", "tag_md"]
+
 #: Folders (and the home page) under docs/ that belong to the generator.
-GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds", "annotated")
-TAG_NEWEST = 50
+GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds", "annotated", "search",
+             "assets/paperfeed/icons.svg")
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,6 @@ def day_md(day: dt.date) -> str:
     return f"days/{day.isoformat()}.md"
 
 
-def tag_md(slug: str, month: str | None = None) -> str:
-    return f"tags/{slug}/{month}.md" if month else f"tags/{slug}/index.md"
-
-
 # Characters YAML may not hold raw, or would fold as line breaks inside a quoted scalar.
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -65,19 +64,21 @@ def _scalar(value: str) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(title: str, *, prerendered: bool = True, search: bool = True, hide: tuple[str, ...] = ("toc",),
-           description: str | None = None, tag_feed: str | None = None) -> str:
+def front_matter(title: str, *, prerendered: bool = True, lean: bool = False, hide: tuple[str, ...] = ("toc",),
+                 description: str | None = None, tag_feed: str | None = None) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
     Material prints page.meta.title and .description unescaped: they get escaped text.
+    ``lean`` pages (papers, days, tag months: the pages whose number grows with the
+    archive) use ``overrides/lean.html``, Material's look in a fraction of the bytes.
     """
     lines = ["---", f"title: {_scalar(str(escape(title)))}"]
     if description:
         lines.append(f"description: {_scalar(str(escape(description)))}")
-    if hide:
+    if lean:
+        lines.append("template: lean.html")
+    elif hide:
         lines.append(f"hide: {json.dumps(list(hide))}")
-    if not search:  # listings repeat other pages' titles: search finds the papers themselves
-        lines.append("search: {exclude: true}")
     if tag_feed:  # overrides/main.html links the tag's feeds for autodiscovery
         lines.append(f"tag_feed: {_scalar(tag_feed)}")
     if prerendered:
@@ -97,12 +98,13 @@ class Pages:
     """The whole set of generated pages for one archive."""
 
     def __init__(self, papers: list[Paper], taxonomy: Taxonomy, options: Options,
-                 notes: dict[str, list[Note]] | None = None) -> None:
+                 notes: dict[str, list[Note]] | None = None, tags: dict[str, list[str]] | None = None) -> None:
         self.options = options
         self.notes = notes or {}
         self.taxonomy = taxonomy
         self.papers = sorted(papers, key=_sort_key)
-        self.tags = {p.id: taxonomy.tags_for(p) for p in self.papers}
+        # each paper's tags (a build passes the ones its cache kept)
+        self.tags = tags if tags is not None else {p.id: taxonomy.tags_for(p) for p in self.papers}
         by_day: dict[dt.date, list[Paper]] = defaultdict(list)
         for paper in self.papers:
             for day in paper.featured:
@@ -119,16 +121,9 @@ class Pages:
         self._titles: dict[str, str] = {}
 
     def all(self) -> dict[str, str]:
-        pages: dict[str, str] = {"index.md": self.home(), "archive/index.md": self.archive(), "tags/index.md":
-                                 self.tag_index()}
-        for paper in self.papers:
-            pages[paper_md(paper.id)] = self.paper(paper)
-        for day in self.days:
-            pages[day_md(day)] = self.day(day)
-        for slug in self.tagged:
-            pages.update(self.tag(slug))
-        pages[annotations.PAGE] = annotations.recent_page(self)
-        return pages
+        """Every page, keyed by its path under docs/ (a build makes only those that changed:
+        pages/plan.py)."""
+        return {path: make() for path, (_, make) in plan.plan(self).items()}
 
     # -- fragments --------------------------------------------------------------
 
@@ -169,7 +164,7 @@ class Pages:
         if i > 0:
             prev = self.day_list[i - 1]
             parts.append(f'<a href="{r.rel(here, day_md(prev))}">← {prev.isoformat()}</a>')
-        parts.append(f'<a href="{r.rel(here, "archive/index.md")}">All days</a>')
+        parts.append(f'<a href="{r.rel(here, archive.year_md(day.year))}#{day:%Y-%m}">All days</a>')
         if i + 1 < len(self.day_list):
             nxt = self.day_list[i + 1]
             parts.append(f'<a href="{r.rel(here, day_md(nxt))}">{nxt.isoformat()} →</a>')
@@ -180,7 +175,7 @@ class Pages:
         latest = self.day_list[-1]
         return (f'<p class="pf-updated">Last updated with the papers of <time datetime="{latest.isoformat()}">'
                 f'{latest.strftime("%B %-d, %Y")}</time> · {len(self.papers):,} papers from '
-                f'{len(self.day_list):,} days</p>\n\n')
+                f'{len(self.day_list):,} {"day" if len(self.day_list) == 1 else "days"}</p>\n\n')
 
     def day_list_html(self, days: list[dt.date], here: str) -> str:
         items = "".join(f'<li><a href="{r.rel(here, day_md(d))}">{d.strftime("%a %b %-d, %Y")}</a> — '
@@ -197,7 +192,7 @@ class Pages:
                 f'({feed(feeds.DAILY, feeds.RSS, "RSS")} · {feed(feeds.DAILY, feeds.ATOM, "Atom")}), or one feed per '
                 f'<a href="{r.rel(here, "tags/index.md")}">topic</a>. '
                 f'<a href="{r.rel(here, feeds.PAGE)}">All feeds</a> · '
-                f'<a href="{r.rel(here, "archive/index.md")}">Browse the archive</a></p>\n</aside>\n\n')
+                f'<a href="{r.rel(here, archive.INDEX)}">Browse the archive</a></p>\n</aside>\n\n')
 
     # -- pages ------------------------------------------------------------------
 
@@ -221,7 +216,7 @@ class Pages:
 
     def day(self, day: dt.date) -> str:
         here = day_md(day)
-        out = [front_matter(f"Papers of {_long(day)}", search=False), f"<h1>Papers of {_long(day)}</h1>\n\n",
+        out = [front_matter(f"Papers of {_long(day)}", lean=True), f"<h1>Papers of {_long(day)}</h1>\n\n",
                self.day_nav(day, here)]
         out += [self.card(p, here, level=2) for p in self.days[day]]
         out.append(self.day_nav(day, here, label="Previous and next day (end of list)"))
@@ -235,7 +230,7 @@ class Pages:
                  f"Featured {days}" if paper.featured else "",
                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
                  str(escape(paper.organization)) if paper.organization else ""]
-        out = [front_matter(paper.title, description=r.excerpt(paper.abstract, 150)),
+        out = [front_matter(paper.title, lean=True, description=r.excerpt(paper.abstract, 150)),
                f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
                f'<p class="pf-paper__authors">{escape(", ".join(paper.authors))}</p>\n'
                f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
@@ -251,55 +246,4 @@ class Pages:
                        f'<p>{r.rich_text(paper.ai_summary)}</p>\n</div>\n\n')
         # Plain <pre>: no Pygments spans (they double the block's bytes and fail contrast checks).
         out.append(f'<h2 id="cite">Cite</h2>\n\n<pre class="pf-bibtex"><code>{escape(r.bibtex(paper))}</code></pre>\n')
-        return "".join(out)
-
-    def tag_index(self) -> str:
-        here = "tags/index.md"
-        rows = "".join(f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(self.taxonomy.name(slug))}</a></td>'
-                       f'<td>{len(papers)}</td><td>{escape(self.taxonomy.description(slug))}</td></tr>\n'
-                       for slug, papers in self.tagged.items())
-        return (front_matter("Tags") + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
-                f"<th>About</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
-
-    def tag(self, slug: str) -> dict[str, str]:
-        papers = self.tagged[slug]
-        name = escape(self.taxonomy.name(slug))
-        months: dict[str, list[Paper]] = defaultdict(list)
-        for paper in papers:
-            day = paper.last_featured or paper.published
-            months[day.strftime("%Y-%m") if day else "undated"].append(paper)
-        here = tag_md(slug)
-        month_list = "".join(f'<li><a href="{r.rel(here, tag_md(slug, m))}">{m}</a> — {len(ps)} papers</li>\n'
-                             for m, ps in months.items())
-        feed = feeds.tag_feed(slug)
-        pages = {here: "".join([
-            front_matter(f"Tag: {self.taxonomy.name(slug)}", tag_feed=slug),
-            f"<h1>{name}</h1>\n\n<p>{escape(self.taxonomy.description(slug))}</p>\n\n",
-            f'<p class="pf-follow">Follow this tag: <a href="{r.rel_file(here, feed + feeds.RSS)}">RSS</a> · '
-            f'<a href="{r.rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
-            f"<p>{len(papers)} papers. The newest:</p>\n\n", '<ul class="pf-rows">\n',
-            *(self.row(p, here) for p in papers[:TAG_NEWEST]),
-            f'</ul>\n\n<h2 id="by-month">By month</h2>\n\n<ul class="pf-months">\n{month_list}</ul>\n'])}
-        keys = list(months)
-        for i, (month, items) in enumerate(months.items()):
-            page = tag_md(slug, month)
-            nav = [f'<a href="{r.rel(page, tag_md(slug, keys[i + 1]))}">← {keys[i + 1]}</a>' if i + 1 < len(keys)
-                   else "", f'<a href="{r.rel(page, here)}">{name}</a>',
-                   f'<a href="{r.rel(page, tag_md(slug, keys[i - 1]))}">{keys[i - 1]} →</a>' if i > 0 else ""]
-            pages[page] = "".join([
-                front_matter(f"{self.taxonomy.name(slug)}: {month}", search=False), f"<h1>{name}: {month}</h1>\n\n",
-                f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',
-                '<ul class="pf-rows">\n', *(self.row(p, page) for p in items), "</ul>\n"])
-        return pages
-
-    def archive(self) -> str:
-        here = "archive/index.md"
-        out = [front_matter("Archive"), "<h1>Archive</h1>\n\n"]
-        if self.day_list:
-            out.append(self.updated_line())
-        months: dict[dt.date, list[dt.date]] = defaultdict(list)
-        for day in reversed(self.day_list):
-            months[day.replace(day=1)].append(day)
-        for month, days in months.items():
-            out.append(f'<h2 id="{month:%Y-%m}">{month:%B %Y}</h2>\n\n' + self.day_list_html(days, here))
         return "".join(out)

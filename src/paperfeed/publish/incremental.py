@@ -1,0 +1,129 @@
+"""Rebuild only what changed: MkDocs' dirty build, made safe for paperfeed's site.
+
+``paperfeed build`` writes a generated page only when its bytes change, so a
+page's source is newer than its HTML exactly when the HTML must be rebuilt:
+MkDocs' dirty build then skips the rest. What it cannot know is guarded here:
+
+- Anything that shapes every page (``mkdocs.yml``, the template overrides, the
+  hand-written pages, whose titles the nav shows, the versions of paperfeed,
+  MkDocs and Material) goes into a signature; a build whose signature differs
+  from the last successful one is a clean build.
+- The stamp is removed when a build starts and written when it succeeds, so a
+  build that failed half way is followed by a clean one.
+- Pages the archive no longer has (a paper moved from its title slug to its
+  arXiv id) are removed from the site, since a dirty build removes nothing.
+- The build date MkDocs puts in ``sitemap.xml`` (and its gzip header) is the
+  archive's last day (``SOURCE_DATE_EPOCH``), so the same archive gives the same
+  bytes whenever and however it is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+#: What MkDocs says of every dirty build; paperfeed's dirty builds are exact.
+_NOTICES = ("A 'dirty' build is being performed", "The directory contains stale files")
+
+
+def signature(*, config_file: Path, docs_dir: Path, custom_dir: Path | None, site_dir: Path,
+              generated: Iterable[str], salt: str) -> str:
+    """A digest of everything besides the generated pages that shapes the built site."""
+    owned = tuple(generated)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{salt}\0{site_dir.resolve()}\0".encode())
+    digest.update(config_file.read_bytes())
+
+    def tree(root: Path, skip: tuple[str, ...] = ()) -> None:
+        for folder, subfolders, names in os.walk(root):
+            rel_folder = Path(folder).relative_to(root).as_posix()
+            prefix = "" if rel_folder == "." else rel_folder + "/"
+            # the generated folders hold most files: do not even list them
+            subfolders[:] = sorted(d for d in subfolders if prefix + d not in skip)
+            for name in sorted(names):
+                if prefix + name not in skip:
+                    digest.update((prefix + name).encode() + b"\0" + (Path(folder) / name).read_bytes() + b"\0")
+
+    tree(docs_dir, owned)
+    if custom_dir is not None and custom_dir.is_dir():
+        tree(custom_dir)
+    return digest.hexdigest()
+
+
+class Stamp:
+    """The record of the last successful build, beside the build cache."""
+
+    def __init__(self, path: Path, value: str) -> None:
+        self.path = path
+        self.value = value
+
+    def matches(self, site_dir: Path) -> bool:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8")).get("signature") == self.value \
+                and site_dir.is_dir()
+        except (OSError, ValueError):
+            return False
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"signature": self.value}) + "\n", encoding="utf-8")
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_NOTICES)
+
+
+@contextmanager
+def mkdocs_build_env(latest: dt.date | None) -> Iterator[None]:
+    """The build date from the data, and MkDocs' dirty-build warning (fatal in strict mode) silenced."""
+    quiet = _Quiet()
+    logger = logging.getLogger("mkdocs.commands.build")
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    if latest is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(latest.year, latest.month, latest.day,
+                                                              tzinfo=dt.timezone.utc).timestamp()))
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+        if latest is not None:
+            if old is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def output_of(docs_path: str, *, directory_urls: bool) -> str:
+    """Where MkDocs writes a docs file: ``papers/2405/2405.1.md`` → ``papers/2405/2405.1/index.html``."""
+    if not docs_path.endswith(".md"):
+        return docs_path
+    stem = docs_path[:-3]
+    if stem == "index" or stem.endswith("/index") or not directory_urls:
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def remove_outputs(site_dir: Path, docs_paths: Iterable[str], *, directory_urls: bool) -> int:
+    """Remove the built files of docs files that are gone, and folders left empty."""
+    removed = 0
+    for docs_path in docs_paths:
+        target = site_dir / output_of(docs_path, directory_urls=directory_urls)
+        if target.is_file():
+            target.unlink()
+            removed += 1
+            folder = target.parent
+            while folder != site_dir and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return removed

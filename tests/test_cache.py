@@ -1,0 +1,67 @@
+"""The build cache (src/paperfeed/publish/cache.py): a file is parsed again only when its bytes change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from paperfeed.archive.store import ArchiveError
+from paperfeed.publish.cache import BuildCache
+
+from .conftest import ROOT
+
+PAPER = ROOT / "papers" / "2308" / "2308.07686.md"
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "2308.07686.md"
+    shutil.copy(PAPER, target)
+    return target
+
+
+def test_a_file_is_parsed_once_while_its_bytes_stay(tmp_path: Path, copy: Path) -> None:
+    where = tmp_path / "cache.pickle"
+    first = BuildCache(where)
+    paper = first.read_entry(copy).paper
+    assert first.parsed == 1
+    first.save()
+
+    again = BuildCache(where)
+    assert again.read_entry(copy).paper == paper and again.parsed == 0  # same size and mtime
+    os.utime(copy, ns=(1, 1))  # a fresh checkout: new mtime, same bytes
+    assert again.read_entry(copy).paper == paper and again.parsed == 0
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nWords people wrote.\n", encoding="utf-8")
+    changed = again.read_entry(copy).paper
+    assert again.parsed == 1 and changed.body == "Words people wrote." and changed != paper
+
+
+def test_derived_values_follow_their_key(tmp_path: Path, copy: Path) -> None:
+    cache = BuildCache(tmp_path / "c.pickle")
+    cache.read_entry(copy)
+    calls = []
+    for key in ("taxonomy-1", "taxonomy-1", "taxonomy-2"):
+        cache.derived(copy, "tags", key, lambda key=key: calls.append(key) or ["agents"])
+    assert calls == ["taxonomy-1", "taxonomy-2"]
+
+
+def test_a_broken_file_raises_and_a_broken_cache_is_only_cold(tmp_path: Path, copy: Path) -> None:
+    where = tmp_path / "c.pickle"
+    where.write_bytes(b"not a pickle")
+    cache = BuildCache(where)
+    assert cache.records == {}
+    copy.write_bytes(b"\xff\xfe not utf-8")
+    with pytest.raises(ArchiveError, match="not UTF-8"):
+        cache.read_entry(copy)
+
+
+def test_other_code_never_reuses_the_cache(tmp_path: Path, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "c.pickle"
+    cache = BuildCache(where)
+    cache.read_entry(copy)
+    cache.save()
+    monkeypatch.setattr("paperfeed.publish.cache._salt", lambda: "another version of paperfeed")
+    assert BuildCache(where).records == {}

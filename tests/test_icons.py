@@ -1,0 +1,37 @@
+"""The icon sprite of the lean pages (src/paperfeed/publish/icons.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from paperfeed.config import read_mkdocs_yml
+from paperfeed.publish.icons import IconError, sprite, wanted
+
+from .conftest import ROOT
+
+
+def test_the_sprite_holds_the_configured_icons() -> None:
+    config = read_mkdocs_yml(ROOT / "mkdocs.yml")
+    svg = etree.fromstring(sprite(config, ROOT).encode())
+    symbols = {s.get("id"): s for s in svg.iter("{http://www.w3.org/2000/svg}symbol")}
+    assert set(symbols) == {"logo", "search", "previous", "close", "repo", "palette-0", "palette-1"}
+    assert all(s.get("viewBox") and len(s) for s in symbols.values())
+    assert symbols["repo"].get("viewBox") == "0 0 448 512"  # Font Awesome's own box is kept
+    assert "Font Awesome Free" in etree.tostring(symbols["repo"]).decode()  # and its attribution
+
+
+def test_a_forks_own_icons_come_first(tmp_path: Path) -> None:
+    icons = tmp_path / "overrides" / ".icons" / "mine"
+    icons.mkdir(parents=True)
+    (icons / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="5"/></svg>')
+    config = {"theme": {"name": "material", "custom_dir": "overrides", "icon": {"logo": "mine/logo"}}}
+    assert wanted(config)["logo"] == "mine/logo"
+    assert '<symbol id="logo" viewBox="0 0 10 10"><circle r="5"/></symbol>' in sprite(config, tmp_path)
+
+
+def test_an_unknown_icon_is_named() -> None:
+    with pytest.raises(IconError, match="'material/no-such-icon' \\(for repo\\) not found"):
+        sprite({"theme": {"icon": {"repo": "material/no-such-icon"}}}, ROOT)

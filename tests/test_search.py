@@ -1,0 +1,135 @@
+"""The search index (src/paperfeed/search/): its words, its ranking data and its file format.
+
+The browser side is tested in test_browser.py; here the index is read back with
+tests/searchindex.py, an independent reader of the documented format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from paperfeed.model import Paper
+from paperfeed.pages.generate import Options, Pages
+from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.search import files
+from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts
+from paperfeed.search.tokens import words
+
+from .conftest import FIXTURES, ROOT
+from .searchindex import Index
+
+HOSTILE = '<img src=x onerror=alert(1)> </script><script>alert(1)</script> "quotes" {{ config }}'
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Diffusion Models for Video", ["diffusion", "model", "video"]),  # case, a plural, a stopword
+    ("École naïve Ångström", ["ecole", "naive", "angstrom"]),  # accents go (NFKD)
+    ("GPT-4o and LLaMA-3", ["gpt", "4o", "llama"]),  # punctuation splits; one-character words go
+    ("policies classes analyses bus glass", ["policy", "classe", "analyse", "bus", "glass"]),  # S-stemmer
+    ("$\\tau$-bench", ["tau", "bench"]),  # TeX source reads as its words
+    ("the of and", []),
+    ("ＦＵＬＬ　ｗｉｄｔｈ", ["full", "width"]),  # NFKD folds compatibility forms
+    ("snake_case x1", ["snake", "case", "x1"]),  # the underscore separates words, as in the browser
+])
+def test_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def paper(pid: str, title: str, abstract: str = "", day: dt.date = dt.date(2024, 1, 2), **kw: object) -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract, featured=[day], published=day, sources=["hf-daily"], **kw)
+
+
+def index_of(papers: list[Paper], notes: dict | None = None) -> Index:
+    pages = Pages(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t"), notes)
+    made = files(pages)
+    return Index({k: v.encode() if isinstance(v, str) else v for k, v in made.items()})
+
+
+def test_a_title_word_weighs_more_than_an_abstract_word_and_is_marked() -> None:
+    doc = Doc(paper("2401.00001", "Sparse attention", "We study dense attention. Attention is used."),
+              "papers/2401/2401.00001/", "Sparse attention", (), ())
+    found = impacts(doc)
+    assert found["sparse"] & TITLE_BIT and found["attention"] & TITLE_BIT and not found["dense"] & TITLE_BIT
+    assert (found["sparse"] & 0x7F) > (found["dense"] & 0x7F)
+    assert all(1 <= (v & 0x7F) <= 127 for v in found.values())
+
+
+def test_index_round_trip_ranking_data_and_filters() -> None:
+    papers = [paper("2401.00001", "An agent for proofs", "We prove a theorem.", organization="Lab"),
+              paper("2401.00002", "Something else", "An agent appears in this abstract only.",
+                    day=dt.date(2023, 5, 1)),
+              paper("2401.00003", "Third", "Nothing here.", day=dt.date(2024, 1, 3))]
+    index = index_of(papers)
+    assert index.manifest["docs"] == 3 and index.manifest["bundle"] == BUNDLE
+    # numbered oldest first: 2023-05-01, then 2024-01-02, then 2024-01-03
+    assert [d["t"] for d in index.docs] == ["Something else", "An agent for proofs", "Third"]
+    agent = dict(index.words["agent"])
+    assert set(agent) == {0, 1} and agent[1] & TITLE_BIT and not agent[0] & TITLE_BIT
+    assert index.filter("year-2023") == [0] and index.filter("year-2024") == [1, 2]
+    # the taxonomy tags "agents": the tag filter and the tag's words (a paper is found by its tag name)
+    assert index.filter("tag-agents") == [0, 1]
+    assert [t[0] for t in index.manifest["tags"]] == ["agents", "math"]
+    assert index.manifest["years"] == [[2024, 2], [2023, 1]]
+
+
+def test_shards_are_cut_in_the_browsers_order_and_stay_small() -> None:
+    # a big vocabulary: words with accents, astral characters and many postings
+    papers = [paper(f"2401.{i:05d}", f"Paper {i}", " ".join(f"w{(i * 7 + k) % 3000} 𝒳{k}ζ" for k in range(60)))
+              for i in range(400)]
+    index = index_of(papers)
+    firsts = [first for first, _ in index.manifest["shards"]]
+    assert len(firsts) > 3
+    utf16 = [w.encode("utf-16-be") for w in firsts]
+    assert utf16 == sorted(utf16) and len(set(firsts)) == len(firsts)
+    for word, name in index.shard_of.items():  # each word lives in the last shard whose first word is <= it
+        at = max(i for i, f in enumerate(firsts) if f.encode("utf-16-be") <= word.encode("utf-16-be"))
+        assert index.manifest["shards"][at][1] == name
+    for name in set(index.shard_of.values()):
+        data = index.files[f"search/t/{name}.bin"]
+        assert len(data) <= SHARD_BYTES or len([w for w, n in index.shard_of.items() if n == name]) == 1
+
+
+def test_a_new_day_changes_no_existing_posting() -> None:
+    """Papers are numbered oldest first and impacts need no collection statistics: the
+    index of yesterday's papers is a prefix of today's."""
+    old = [paper(f"2401.{i:05d}", f"Graph networks {i}", "Graph message passing.") for i in range(30)]
+    new = [paper(f"2401.{100 + i:05d}", f"Graph transformers {i}", "Graph attention.", day=dt.date(2024, 1, 3))
+           for i in range(5)]
+    before, after = index_of(old), index_of(old + new)
+    for word, postings in before.words.items():
+        assert after.words[word][:len(postings)] == postings
+    assert after.docs[:30] == before.docs
+
+
+def test_result_text_is_data_and_the_index_is_deterministic() -> None:
+    papers = [paper("2401.00001", HOSTILE, HOSTILE, authors=[HOSTILE]),
+              paper("2401.00002", "An $O(n^2)$ bound", "Plain.")]
+    first = index_of(papers)
+    assert first.docs[0]["t"] == HOSTILE and first.docs[0]["s"] == HOSTILE  # kept as text, shown as text
+    assert first.docs[1]["t"] == "An O(n2) bound"  # math as the reader sees it on the page
+    again = index_of(list(reversed(papers)))
+    assert again.files == first.files
+
+
+def test_notes_are_searchable() -> None:
+    from paperfeed.archive.notes import Note
+
+    note = Note("2401.00001", "ada", dt.date(2024, 1, 5), "Reproduced with **zebrafish** data.", Path("n.md"))
+    index = index_of([paper("2401.00001", "A title", "An abstract.")], {"2401.00001": [note]})
+    assert index.titles("zebrafish") == ["A title"] and index.docs[0]["n"] == 1
+
+
+def test_the_bundled_site_is_indexed() -> None:
+    from paperfeed.archive.check import check
+
+    entries = check(ROOT / "papers").entries
+    pages = Pages([e.paper for e in entries], Taxonomy.load(ROOT / "taxonomy.yml"), Options(site_name="t"))
+    index = Index({k: v.encode() if isinstance(v, str) else v for k, v in files(pages).items()})
+    assert index.manifest["docs"] == 51
+    assert index.titles("myodex") == ["MyoDex: A Generalizable Prior for Dexterous Manipulation"]
+    assert "MyoDex: A Generalizable Prior for Dexterous Manipulation" in index.titles("vikash")  # an author
+    assert all(len(json.dumps(d)) < 1500 for d in index.docs)  # a result is small
