@@ -11,7 +11,7 @@ FETCH_ARGS ?=
 FETCH_LOG  ?= fetch.log
 COMMIT_MESSAGE ?= Daily fetch: new papers from the Hugging Face daily papers API
 
-.PHONY: serve build test check fetch publish-commit fetch-alert bench-import bench-build clean
+.PHONY: serve build test check fetch publish-commit fetch-alert bench-import bench-build benchmark clean
 
 $(VENV)/bin/paperfeed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench-import: $(PAPERFEED)
 
 bench-build: $(PAPERFEED)
 	$(BIN)/python scripts/bench_build.py
+
+# The scale benchmark: 1,000 to 100,000 papers, build and search, written to
+# docs/benchmarks.md (about 25 minutes and 10 GB of disk on 2 cores).
+benchmark: $(PAPERFEED)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python scripts/benchmark.py
 
 clean:
 	rm -rf site build .cache

@@ -1,27 +1,30 @@
 #!/usr/bin/env python3
-"""Benchmark: the whole ``paperfeed build`` of synthetic archives of N papers.
+"""Benchmark: ``paperfeed build`` of synthetic archives, clean and after one more day.
 
 For each N, writes a synthetic archive shaped like the real corpus (see
-``scripts/synthetic.py``) into a copy of this project, runs ``paperfeed build``
-in a fresh process, and prints: seconds, ms per paper, peak memory (max RSS of
-the build process), site size and file count, paper page KB (median and
-largest), home page KB, the largest other page, and the search index size.
+``scripts/synthetic.py``) into a copy of this project, runs a clean
+``paperfeed build`` in a fresh process, then adds a day of 50 papers and builds
+again (the daily update). Prints seconds, ms per paper, peak memory (the build
+process's max RSS), the site's size and file count, and page sizes by kind.
 
     python scripts/bench_build.py                  # N = 1,000 and 10,000
-    python scripts/bench_build.py --sizes 1000,30000 --keep /tmp/bench
+    python scripts/bench_build.py --sizes 30000 --keep /tmp/bench
+
+``scripts/benchmark.py`` runs this and the search measurement at every size and
+writes docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,62 +34,95 @@ import synthetic  # noqa: E402 - the sibling script
 
 from paperfeed.pages.generate import GENERATED  # noqa: E402
 
+DAY = 50  # papers in the daily update
 
-def make_project(where: Path, n: int) -> Path:
-    """A copy of this project's site settings around a synthetic archive of ``n`` papers."""
-    shutil.copytree(ROOT / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
-    shutil.copytree(ROOT / "overrides", where / "overrides")
+
+@dataclass
+class Build:
+    seconds: float
+    peak_mb: float
+    timings: dict[str, float] = field(default_factory=dict)
+    summary: str = ""
+
+
+@dataclass
+class Site:
+    mb: float
+    files: int
+    kb: dict[str, float] = field(default_factory=dict)  # page kind → KB (median, p99, max, …)
+    largest: dict[str, str] = field(default_factory=dict)
+
+
+def snapshot(where: Path, source: Path = ROOT) -> Path:
+    """Freeze paperfeed's code and the site settings for a whole run: the build cache is keyed
+    to the code, so an edit during a run would turn a daily update into a clean build."""
+    shutil.copytree(source / "src", where / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(source / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
+    shutil.copytree(source / "overrides", where / "overrides")
     for name in ("mkdocs.yml", "taxonomy.yml"):
-        shutil.copy(ROOT / name, where / name)
-    synthetic.write_archive(n, where / "papers")
+        shutil.copy(source / name, where / name)
     return where
 
 
-def measure(project: Path) -> dict[str, float]:
-    """Run the build in a child process; its wall time and peak memory are the build's alone."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "paperfeed", "--config", str(project / "mkdocs.yml"), "build"],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"build failed:\n{done.stdout}\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if peak <= before:
-        print("note: peak memory is a lower bound (an earlier, larger build set the maximum)", file=sys.stderr)
-    site = project / "site"
+def make_project(where: Path, n: int, *, source: Path = ROOT) -> Path:
+    """A copy of the site settings in ``source`` around a synthetic archive of ``n`` papers (and notes)."""
+    shutil.copytree(source / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
+    shutil.copytree(source / "overrides", where / "overrides")
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(source / name, where / name)
+    synthetic.write_archive(n, where / "papers", notes=where / "notes")
+    return where
+
+
+def run_build(project: Path, *args: str, code: Path | None = None) -> Build:
+    """One ``paperfeed build`` in a child process (of the code under ``code``, by default the
+    installed one): its wall time, its own peak memory, its stage timings."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code / "src")
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "paperfeed", "--config", str(project / "mkdocs.yml"), "build",
+                                 "--timings", *args], stdout=out, stderr=err, text=True, env=env)
+        # wait4, not proc.wait(): it also gives the child's own resource usage (its peak memory)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read()
+        if proc.returncode:
+            raise SystemExit(f"build failed:\n{text}\n{err.read()}")
+    timings = {}
+    for line in text.splitlines():
+        value, sep, stage = line.strip().partition(" s  ")
+        if sep and value.replace(".", "").isdigit():
+            timings[stage] = float(value)
+    return Build(seconds, usage.ru_maxrss / 1024, timings, text.strip().splitlines()[-1])
+
+
+def measure_site(site: Path) -> Site:
+    """The site's size, and page sizes by kind."""
     files = [p for p in site.rglob("*") if p.is_file()]
-    papers = sorted(p.stat().st_size for p in (site / "papers").rglob("index.html"))
-    others = [p for p in files if p.suffix == ".html" and "papers" not in p.relative_to(site).parts[:1]]
-    largest = max(others, key=lambda p: p.stat().st_size)
-    return {
-        "seconds": seconds, "peak_mb": peak / 1024, "site_mb": sum(p.stat().st_size for p in files) / 1e6,
-        "files": len(files), "paper_kb": statistics.median(papers) / 1e3, "paper_max_kb": papers[-1] / 1e3,
-        "home_kb": (site / "index.html").stat().st_size / 1e3, "largest_kb": largest.stat().st_size / 1e3,
-        "largest": str(largest.relative_to(site)),
-        "search_mb": sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) / 1e6,
-        "summary": done.stdout.strip().splitlines()[-1],
-    }
-
-
-def feed_cost(project: Path) -> tuple[float, float, str]:
-    """Seconds the feeds add to a build (assembling and serializing every feed), and the largest feed."""
-    from paperfeed import config
-    from paperfeed.archive.check import check
-    from paperfeed.feeds.build import Feeds
-    from paperfeed.pages.generate import Options, Pages
-    from paperfeed.pages.taxonomy import Taxonomy
-
-    settings = config.load(project / "mkdocs.yml")
-    report = check(settings.papers_dir)
-    pages = Pages([e.paper for e in report.entries], Taxonomy.load(project / settings.taxonomy),
-                  Options(site_name="paperfeed"))
-    start = time.perf_counter()
-    files = Feeds(pages, site_url="https://paperfeed.github.io/paperfeed/", items=settings.feed_items,
-                  digest_days=settings.digest_days).files()
-    seconds = time.perf_counter() - start
-    name, text = max(((n, t) for n, t in files.items() if not n.endswith(".md")), key=lambda nt: len(nt[1]))
-    return seconds, len(text.encode("utf-8")) / 1e3, name
+    kinds: dict[str, list[Path]] = {"paper": [], "day": [], "tag": [], "archive": [], "other": []}
+    for page in (p for p in files if p.name == "index.html"):
+        top = page.relative_to(site).parts[0]
+        kinds.get({"papers": "paper", "days": "day", "tags": "tag", "archive": "archive"}.get(top, "other"),
+                  kinds["other"]).append(page)
+    out = Site(sum(p.stat().st_size for p in files) / 1e6, len(files))
+    papers = sorted(p.stat().st_size for p in kinds["paper"])
+    if papers:
+        out.kb["paper median"] = statistics.median(papers) / 1e3
+        out.kb["paper p99"] = papers[int(len(papers) * 0.99)] / 1e3
+        out.kb["paper max"] = papers[-1] / 1e3
+    out.kb["home"] = (site / "index.html").stat().st_size / 1e3
+    for kind in ("day", "tag", "archive"):
+        if kinds[kind]:
+            largest = max(kinds[kind], key=lambda p: p.stat().st_size)
+            out.kb[f"{kind} max"] = largest.stat().st_size / 1e3
+            out.largest[kind] = largest.relative_to(site).parent.as_posix()
+    out.kb["search index"] = sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) / 1e3
+    return out
 
 
 def main() -> int:
@@ -94,24 +130,25 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated archive sizes")
     parser.add_argument("--keep", type=Path, help="build under this folder and keep it (default: a temp folder)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     base = args.keep or Path(tempfile.mkdtemp(prefix="paperfeed-bench-"))
+    code = snapshot(base / "code") if not (base / "code").exists() else base / "code"
     print(f"{'papers':>7} {'seconds':>8} {'ms/paper':>9} {'peak MB':>8} {'site MB':>8} {'files':>7} "
-          f"{'paper KB':>9} {'max KB':>7} {'home KB':>8} {'search MB':>10}  largest other page")
+          f"{'paper KB':>9} {'max KB':>7} {'home KB':>8}  daily update (+{DAY} papers)")
     try:
-        for n in sorted(sizes):  # smallest first, so each peak RSS reading is the new build's own
+        for n in sorted(int(s) for s in args.sizes.split(",")):
             project = base / str(n)
             if project.exists():
                 shutil.rmtree(project)
-            make_project(project, n)
-            m = measure(project)
-            print(f"{n:>7} {m['seconds']:>8.1f} {m['seconds'] * 1000 / n:>9.2f} {m['peak_mb']:>8.0f} "
-                  f"{m['site_mb']:>8.1f} {m['files']:>7} {m['paper_kb']:>9.1f} {m['paper_max_kb']:>7.1f} "
-                  f"{m['home_kb']:>8.1f} {m['search_mb']:>10.1f}  {m['largest']} ({m['largest_kb']:.0f} KB)",
-                  flush=True)
-            print(f"         {m['summary']}", flush=True)
-            seconds, kb, name = feed_cost(project)
-            print(f"         feeds: {seconds:.2f} s for all of them; largest {name} ({kb:.0f} KB)", flush=True)
+            make_project(project, n, source=code)
+            clean = run_build(project, code=code)
+            site = measure_site(project / "site")
+            synthetic.add_day(project / "papers", DAY)
+            daily = run_build(project, code=code)
+            print(f"{n:>7} {clean.seconds:>8.1f} {clean.seconds * 1000 / n:>9.2f} {clean.peak_mb:>8.0f} "
+                  f"{site.mb:>8.1f} {site.files:>7} {site.kb['paper median']:>9.1f} {site.kb['paper max']:>7.1f} "
+                  f"{site.kb['home']:>8.1f}  {daily.seconds:.1f} s, {daily.peak_mb:.0f} MB", flush=True)
+            for stage, seconds in sorted(clean.timings.items(), key=lambda kv: -kv[1]):
+                print(f"         {seconds:7.2f} s  {stage}")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

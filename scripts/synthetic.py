@@ -4,8 +4,9 @@ Every synthetic paper is stitched from real parts of the corpus in
 ``../shared/data/hf-daily-papers``: one real paper's title, another's abstract,
 a third's authors and keywords, so lengths, author counts, keywords, math and the
 spread of tags follow the real corpus. Papers get fresh arXiv-style ids and are
-featured about 30 a day on consecutive days, the rate of the real feed. A fixed
-seed makes the same N give the same archive.
+featured about 30 a day on consecutive days, the rate of the real feed. One
+paper in 200 gets a community note (two sentences of another real abstract). A
+fixed seed makes the same N give the same archive.
 
     python scripts/synthetic.py 10000 /tmp/archive
     python scripts/synthetic.py --add-day 50 /tmp/archive   # the next day: 50 more papers
@@ -75,13 +76,37 @@ def add_day(target: Path, count: int = 50, *, data: Path = DEFAULT_DATA) -> int:
     return count
 
 
-def write_archive(n: int, target: Path, *, data: Path = DEFAULT_DATA) -> int:
-    """Write a synthetic archive of ``n`` papers under ``target``; returns the number written."""
+NOTE_EVERY = 200
+
+
+def write_notes(papers: list, notes: Path, pool: list, *, seed: int = 7) -> int:
+    """A note on every ``NOTE_EVERY``-th paper, as readers send them (notes/<yymm>/<id>/DATE-HANDLE.md)."""
+    from paperfeed.archive.notes import note_dir
+
+    rng = random.Random(seed)
+    written = 0
+    for paper in papers[::NOTE_EVERY]:
+        sentences = [s.strip() for s in rng.choice(pool).abstract.split(". ") if s.strip()][:2]
+        day = (paper.last_featured or dt.date(2024, 1, 1)) + dt.timedelta(days=3)
+        path = notes / note_dir(paper.id) / f"{day.isoformat()}-reader{written % 97}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nauthor: reader{written % 97}\ndate: {day.isoformat()}\n---\n\n"
+                        + ". ".join(sentences).rstrip(".") + ".\n", encoding="utf-8")
+        written += 1
+    return written
+
+
+def write_archive(n: int, target: Path, *, data: Path = DEFAULT_DATA, notes: Path | None = None) -> int:
+    """Write a synthetic archive of ``n`` papers under ``target`` (and their notes under
+    ``notes``); returns the number of papers written."""
     from paperfeed.archive.store import write_paper
 
-    papers = synthesize(n, real_papers(data))
+    pool = real_papers(data)
+    papers = synthesize(n, pool)
     for paper in papers:
         write_paper(target, paper)
+    if notes is not None:
+        write_notes(papers, notes, pool)
     return len(papers)
 
 

@@ -159,11 +159,16 @@ def test_opml_lists_every_tag_feed(site: Path) -> None:
 
 
 def test_autodiscovery_from_every_kind_of_page(site: Path) -> None:
-    for page, extra in (("index.html", 0), ("papers/2308/2308.07686/index.html", 0),
-                        ("tags/robotics/index.html", 2), ("feeds/index.html", 0)):
+    # lean pages (one per paper, day and tag month) name the latest papers' RSS and Atom feeds;
+    # the other pages all four site feeds; a tag page its own two as well
+    for page, count in (("index.html", 4), ("papers/2308/2308.07686/index.html", 2), ("days/2025-03-14/index.html", 2),
+                        ("tags/robotics/index.html", 6), ("feeds/index.html", 4)):
         html = lxml.html.fromstring((site / page).read_bytes())
         links = html.xpath('//head/link[@rel="alternate"]')
-        assert len(links) == 4 + extra, page
+        assert len(links) == count, page
+        named = {((site / page).parent / link.get("href")).resolve().relative_to(site.resolve()).as_posix()
+                 for link in links}
+        assert {"feeds/papers.rss.xml", "feeds/papers.atom.xml"} <= named, page
         for link in links:
             target = (site / page).parent / link.get("href")
             assert target.resolve().is_file(), (page, link.get("href"))

@@ -103,3 +103,15 @@ def test_notes_show_sanitized_under_the_abstract_and_are_counted(pages: dict[str
     assert '💬 1 note</a>' in pages["index.md"] and '💬 1 note</a>' in pages["tags/agents/index.md"]
     recent = pages["annotated/index.md"]
     assert recent.index("@mallory") < recent.index("@ada")  # newest first
+
+
+def test_a_paper_with_hundreds_of_authors_keeps_a_bounded_page() -> None:
+    many = [f"Author Number{i}" for i in range(664)]  # the most in the real corpus
+    paper = Paper(id="2401.00009", title="A big collaboration", authors=many, featured=[dt.date(2024, 1, 2)],
+                  links=Links(arxiv="https://arxiv.org/abs/2401.00009"), sources=["hf-daily"])
+    pages = Pages([paper], Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t")).all()
+    page = pages["papers/2401/2401.00009.md"]
+    assert "Author Number99," not in page and "Author Number99 " in page and "Author Number100" not in page
+    assert '<a href="https://arxiv.org/abs/2401.00009">and 564 more</a>' in page
+    assert "Author Number99 and others}" in page  # BibTeX's et al.
+    assert len(page.encode()) < 8_000

@@ -123,3 +123,19 @@ def test_publish_schedule_is_off_the_hour_and_deploys_in_its_own_job() -> None:
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages" and flow["concurrency"]["group"]
     assert flow["jobs"]["build"]["if"] == "${{ !cancelled() }}"  # the site rebuilds when the fetch failed
+
+
+def test_the_publish_build_restores_only_generated_paths() -> None:
+    """The daily build is fast because it restores the last build; restoring a path the checkout
+    owns would put an old hand-written page over the new one."""
+    from paperfeed.pages.generate import GENERATED
+
+    steps = load(ROOT / ".github" / "workflows" / "publish.yml")["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert steps.index(cache) < next(i for i, s in enumerate(steps) if s.get("run") == "make build")
+    paths = cache["with"]["path"].split()
+    assert {".cache/paperfeed", "site"} <= set(paths)
+    docs = {p.removeprefix("docs/") for p in paths if p.startswith("docs/")}
+    owned = {"assets/paperfeed" if g.startswith("assets/paperfeed/") else g for g in GENERATED}
+    assert docs == owned, docs ^ owned
+    assert not {"docs", "docs/stylesheets", "docs/about.md"} & set(paths)

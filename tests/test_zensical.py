@@ -43,3 +43,8 @@ def test_zensical_builds_the_generated_site(run, tmp_path: Path) -> None:
     feeds = home.xpath('//head/link[@rel="alternate"]/@href')
     assert len(feeds) == 4 and all((site / href).is_file() for href in feeds)
     assert (site / "feeds" / "index.html").exists() and (site / "feeds" / "tags.opml").exists()
+    # lean pages (template: lean.html) and the search index and its script
+    uses = paper.xpath("//header//*[local-name()='use']/@href")
+    assert uses and all(u.split("#")[0].endswith("assets/paperfeed/icons.svg") for u in uses)
+    assert (site / "assets" / "paperfeed" / "icons.svg").is_file() and (site / "search" / "index.json").is_file()
+    assert paper.xpath('//div[@data-pf-search]') and paper.xpath('//script[contains(@src, "search.js")]')

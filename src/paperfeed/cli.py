@@ -196,10 +196,12 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as the publish workflow does).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
 @click.option("--clean", is_flag=True, help="Rebuild everything, not only what changed since the last build.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
-def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, papers: Path | None) -> None:
+def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, timings: bool,
+          papers: Path | None) -> None:
     """Build the static site from the archive.
 
     Reads and checks every paper file (nothing is written if one is broken),
@@ -219,6 +221,9 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
     start = time.perf_counter()
     result = site_mod.build(settings=settings, config_file=clikit.config_file_of(ctx), strict=strict,
                             site_dir=site_dir, clean=clean)
+    if timings:
+        for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
+            click.echo(f"{seconds:8.2f} s  {stage}")
     how = "only what changed rebuilt" if result.incremental else "clean build"
     click.echo(f"{result.papers} papers → {result.pages} pages ({result.written} written, "
                f"{result.deleted} removed; {how}) in {time.perf_counter() - start:.1f} s")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.taxonomy import Taxonomy
-from paperfeed.publish import compact, icons, incremental, prerendered
+from paperfeed.publish import compact, incremental, lean, prerendered
 from paperfeed.publish.cache import BuildCache
 
 
@@ -42,6 +45,16 @@ class Generated:
     latest: dt.date | None = None
     #: whether MkDocs rebuilt only what changed
     incremental: bool = False
+    #: seconds spent in each stage (``paperfeed build --timings``)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _read(settings: Settings, cache: BuildCache | None) -> Report:
@@ -55,7 +68,9 @@ def _read(settings: Settings, cache: BuildCache | None) -> Report:
 
 def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
     """Read the archive, check it, and write the generated pages, feeds and search index into docs/."""
-    report = _read(settings, cache)
+    out = Generated(0, 0, 0, 0)
+    with out.timed("read and check the archive"):
+        report = _read(settings, cache)
     taxonomy_file = settings.root / settings.taxonomy
     taxonomy = Taxonomy.load(taxonomy_file)
     mkdocs = read_mkdocs_yml(config_file)
@@ -73,14 +88,18 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     # What each paper gives (its tags, its search words, its pages) is redone only when
     # its file, its notes, the taxonomy or the options changed.
     taxonomy_key = plan.digest(taxonomy_file.read_bytes() if taxonomy_file.is_file() else b"")
-    tags = None
-    if cache is not None:
-        tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p))
-                for p in papers}
-    generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
-    planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
-    unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
-                          and cache.pages.get(path) == key and (docs / path).is_file())
+    with out.timed("tag the papers"):
+        tags = None
+        if cache is not None:
+            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p))
+                    for p in papers}
+        generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
+    with out.timed("generate the pages"):
+        planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
+        unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
+                              and cache.pages.get(path) == key and (docs / path).is_file())
+        pages: dict[str, str | bytes] = {path: make() for path, (_, make) in planned.items()
+                                         if path not in unchanged}
 
     def impacts_of(doc: search.Doc) -> dict[str, int]:
         if cache is None:
@@ -88,18 +107,23 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         key = (taxonomy_key, doc.tags, plan.digest(doc.notes))
         return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc))
 
-    pages: dict[str, str | bytes] = {path: make() for path, (_, make) in planned.items() if path not in unchanged}
-    pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
-                       digest_days=settings.digest_days).files())
-    pages.update(search.files(generator, impacts_of=impacts_of))
+    with out.timed("make the feeds"):
+        pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
+                           digest_days=settings.digest_days).files())
+    with out.timed("build the search index"):
+        pages.update(search.files(generator, impacts_of=impacts_of))
     try:
-        pages[icons.SPRITE] = icons.sprite(mkdocs, config_file.parent)
-    except icons.IconError as exc:
+        pages[lean.SPRITE] = lean.sprite(mkdocs, config_file.parent)
+        pages[lean.PALETTE] = lean.palette_script(mkdocs)
+    except lean.IconError as exc:
         raise BuildError(f"{config_file}: {exc}") from None
-    written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
-    return Generated(len(pages) + len(unchanged), len(written), len(deleted), report.papers,
-                     keys={**dict.fromkeys(pages, ""), **{path: key or "" for path, (key, _) in planned.items()}},
-                     latest=generator.day_list[-1] if generator.day_list else None)
+    with out.timed("write what changed into docs/"):
+        written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
+    out.pages, out.written, out.deleted, out.papers = len(pages) + len(unchanged), len(written), len(deleted), \
+        report.papers
+    out.keys = {**dict.fromkeys(pages, ""), **{path: key or "" for path, (key, _) in planned.items()}}
+    out.latest = generator.day_list[-1] if generator.day_list else None
+    return out
 
 
 def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None,
@@ -110,8 +134,11 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    start = time.perf_counter()
     cache = BuildCache(settings.cache_dir / "build.pickle", fresh=clean)
+    loaded = time.perf_counter() - start
     generated = generate(settings=settings, config_file=config_file, cache=cache)
+    generated.timings["load and save the build cache"] = loaded
     if strict and generated.papers == 0:
         # the publish job builds strictly: an empty archive must not replace a good site
         raise BuildError(f"{settings.papers_dir} holds no papers: refusing a strict build of an empty site")
@@ -128,7 +155,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         prerendered.install(config)
         if settings.compact:
             compact.install(config)
-        with incremental.mkdocs_build_env(generated.latest):
+        with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
             mkdocs_build(config, dirty=dirty)
     except (Abort, ConfigurationError) as exc:
         raise BuildError(f"mkdocs build failed: {exc}") from None
@@ -136,7 +163,8 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         gone = set(cache.pages) - set(generated.keys)
         incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
     cache.pages = generated.keys
-    cache.save()
+    with generated.timed("load and save the build cache"):
+        cache.save()
     stamp.write()
     generated.incremental = dirty
     return generated

@@ -38,6 +38,8 @@
   // -- the index ----------------------------------------------------------------
   const MAX_EXPANSIONS = 24; // words a prefix may stand for (the most frequent)
   const PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed counts less
+  const PREFIX_MIN = 3; // shorter beginnings of a word would stand for too many words
+  const PREFIX_SHARDS = 2; // shards a prefix may read beyond its own
 
   function varint(bytes, pos) {
     let value = 0, shift = 0, b;
@@ -66,6 +68,9 @@
         this.stopwords = new Set(m.stopwords);
         this.firsts = m.shards.map((s) => s[0]);
         return this;
+      }).catch((error) => {
+        this.ready = null; // try again on the next search
+        throw error;
       });
       return this.ready;
     }
@@ -119,11 +124,11 @@
       if (first < 0 && !prefix) return found;
       const exact = first >= 0 ? (await this.shard(first)).get(word) : undefined;
       if (exact) found.push({ record: exact, weight: 1 });
-      if (!prefix || length(word) < 2) return found;
+      if (!prefix || length(word) < PREFIX_MIN) return found;
       const expansions = [];
       for (let i = Math.max(first, 0); i < this.firsts.length; i++) {
         if (i > first && !this.firsts[i].startsWith(word)) break;
-        if (i - first > 3) break; // a very short prefix spans many shards: use the first few
+        if (i - Math.max(first, 0) > PREFIX_SHARDS) break; // a short prefix spans many shards: read the first few
         for (const record of (await this.shard(i)).values()) {
           if (record.word !== word && record.word.startsWith(word)) expansions.push(record);
         }
@@ -202,6 +207,9 @@
 
   // -- the search box -----------------------------------------------------------
   const PAGE = 10;
+  // Search when typing pauses: a fast typist's unfinished words would each fetch shards and
+  // results nobody reads. Enter and the filters search at once.
+  const PAUSE_MS = 100;
 
   function marked(parent, text, query, stopwords) {
     // wrap the query's words in <mark>, built from text nodes only
@@ -253,7 +261,8 @@
   }
 
   function mount(box) {
-    const site = new URL(box.dataset.pfSite, location.href);
+    const index_url = new URL(box.dataset.pfSearch, location.href); // <site>/search/
+    const site = new URL("..", index_url);
     dialog(box, site);
     const toggle = document.getElementById("__search");
     const input = box.querySelector("input[name=q]");
@@ -261,7 +270,7 @@
     const meta = box.querySelector(".pf-search__count");
     const tagSelect = box.querySelector("select[name=tag]");
     const yearSelect = box.querySelector("select[name=year]");
-    const index = new Index(new URL(box.dataset.pfSearch, location.href).href);
+    const index = new Index(index_url.href);
     let latest = 0, shown = null;
 
     const open = () => { if (toggle && !toggle.checked) toggle.checked = true; };
@@ -348,13 +357,19 @@
       console.error(error);
     });
 
+    let pause = 0;
     input.addEventListener("focus", () => { open(); prepare().catch(() => {}); });
-    input.addEventListener("input", search);
+    input.addEventListener("input", () => {
+      clearTimeout(pause);
+      pause = setTimeout(search, PAUSE_MS);
+    });
     tagSelect.addEventListener("change", search);
     yearSelect.addEventListener("change", search);
     box.querySelector("form").addEventListener("submit", (ev) => {
       ev.preventDefault();
-      list.querySelector("a")?.click();
+      clearTimeout(pause);
+      if (box.dataset.pfShown === input.value) list.querySelector("a")?.click();
+      else search();
     });
     box.querySelector("button[type=reset]").addEventListener("click", () => {
       setTimeout(search, 0); // after the form has cleared the box

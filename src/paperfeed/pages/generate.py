@@ -36,7 +36,7 @@ __all__ = ["GENERATED", "Options", "Pages", "day_md", "front_matter", "paper_md"
 
 #: Folders (and the home page) under docs/ that belong to the generator.
 GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds", "annotated", "search",
-             "assets/paperfeed/icons.svg")
+             "assets/paperfeed/icons.svg", "assets/paperfeed/palette.js")
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ class Pages:
                  str(escape(paper.organization)) if paper.organization else ""]
         out = [front_matter(paper.title, lean=True, description=r.excerpt(paper.abstract, 150)),
                f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
-               f'<p class="pf-paper__authors">{escape(", ".join(paper.authors))}</p>\n'
+               f'<p class="pf-paper__authors">{r.authors_full(paper)}</p>\n'
                f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
                f'<p class="pf-paper__links">{r.paper_links(paper)}</p>\n'
                f'<p class="pf-card__tags">{self.tag_chips(paper, here)}</p>\n</header>\n\n']

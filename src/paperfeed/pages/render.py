@@ -148,6 +148,22 @@ def excerpt(value: str, limit: int = 300) -> str:
     return cut + " …"
 
 
+#: Authors a paper page lists: a few papers have hundreds (664 in the real corpus), which
+#: would make their pages grow without bound; the rest are one click away, on arXiv.
+AUTHORS_SHOWN = 100
+
+
+def authors_full(paper: Paper) -> Markup:
+    """The paper's authors, all of them up to ``AUTHORS_SHOWN``, then a link to the complete list."""
+    shown = escape(", ".join(paper.authors[:AUTHORS_SHOWN]))
+    rest = len(paper.authors) - AUTHORS_SHOWN
+    if rest <= 0:
+        return shown
+    where = paper.links.arxiv or paper.links.huggingface
+    more = f"and {rest:,} more"
+    return shown + (Markup(" {}").format(link(where, more)) if where else Markup(" {}").format(more))
+
+
 def bibtex(paper: Paper) -> str:
     """A BibTeX entry; braces in scraped text are dropped so the entry stays balanced."""
     def clean(value: str) -> str:
@@ -156,8 +172,10 @@ def bibtex(paper: Paper) -> str:
     year = str(paper.published.year) if paper.published else (str(paper.featured[0].year) if paper.featured else "")
     word = next((w for w in re.findall(r"[A-Za-z]+", paper.title) if len(w) > 3), "paper")
     key = re.sub(r"[^a-z0-9]", "", f"{first}{year}{word}".lower()) or "paper"
-    fields = [("title", "{" + clean(paper.title) + "}"),
-              ("author", " and ".join(clean(a) for a in paper.authors))]
+    authors = [clean(a) for a in paper.authors[:AUTHORS_SHOWN]]
+    if len(paper.authors) > AUTHORS_SHOWN:
+        authors.append("others")  # BibTeX's own "et al."
+    fields = [("title", "{" + clean(paper.title) + "}"), ("author", " and ".join(authors))]
     if year:
         fields.append(("year", year))
     if paper.has_arxiv_id:

@@ -10,6 +10,13 @@ the templates hold no ``<pre>`` or ``<textarea>`` whose text it could change.
 The lines left empty by template tags go too, after rendering, outside any
 ``<pre>`` or ``<textarea>`` (a note's code block keeps its blank lines).
 
+Lean pages (one per paper, day and tag month) are paid for 100,000 times: they
+lose the markup only Material's script uses, which they do not load (the
+drawer's toggle, the empty banner slots, the notification dialog, written by
+Material's base template outside any block), and are minified with minify-html
+(whitespace between tags, attribute quotes; closing tags are kept): 0.1 ms a
+page for 5% of its bytes, measured.
+
 ``paperfeed build`` adds the plugin to the loaded config, so ``mkdocs.yml``
 stays free of paperfeed-only plugins and Zensical can still build it.
 """
@@ -19,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import minify_html
 from jinja2.ext import Extension
 from mkdocs.plugins import BasePlugin
 
@@ -31,6 +39,12 @@ if TYPE_CHECKING:
 _INDENT = re.compile(r"^[ \t]+", re.M)
 _BLANK = re.compile(r"\n[ \t]*(?=\n)")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
+# Material 9.x's base.html, verbatim: a later version that changes it only keeps these bytes
+_FOR_MATERIAL_SCRIPT = re.compile(
+    r'<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n'
+    r'|<label class="md-overlay" for="__drawer"></label>\n'
+    r'|<div data-md-component="(?:skip|announce)">\n</div>\n'
+    r'|<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n')
 
 
 class Dedent(Extension):
@@ -48,7 +62,11 @@ class CompactPlugin(BasePlugin):
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return drop_blank_lines(output)
+        output = drop_blank_lines(output)
+        if page.meta.get("template") == "lean.html":
+            output = minify_html.minify(_FOR_MATERIAL_SCRIPT.sub("", output), keep_closing_tags=True,
+                                        keep_html_and_head_opening_tags=True)
+        return output
 
 
 def drop_blank_lines(html: str) -> str:

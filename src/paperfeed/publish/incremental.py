@@ -13,8 +13,8 @@ MkDocs' dirty build then skips the rest. What it cannot know is guarded here:
 - Pages the archive no longer has (a paper moved from its title slug to its
   arXiv id) are removed from the site, since a dirty build removes nothing.
 - The build date MkDocs puts in ``sitemap.xml`` (and its gzip header) is the
-  archive's last day (``SOURCE_DATE_EPOCH``), so the same archive gives the same
-  bytes whenever and however it is built.
+  archive's last day (as ``SOURCE_DATE_EPOCH``, unless the environment sets
+  one), so the same archive gives the same bytes whenever and however it is built.
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def mkdocs_build_env(latest: dt.date | None) -> Iterator[None]:
     """The build date from the data, and MkDocs' dirty-build warning (fatal in strict mode) silenced."""
     quiet = _Quiet()
     logger = logging.getLogger("mkdocs.commands.build")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
+    if os.environ.get("SOURCE_DATE_EPOCH") is not None:  # reproducible-builds: a date the builder chose wins
+        latest = None
     if latest is not None:
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(latest.year, latest.month, latest.day,
                                                               tzinfo=dt.timezone.utc).timestamp()))
@@ -98,10 +99,7 @@ def mkdocs_build_env(latest: dt.date | None) -> Iterator[None]:
     finally:
         logger.removeFilter(quiet)
         if latest is not None:
-            if old is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = old
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def output_of(docs_path: str, *, directory_urls: bool) -> str:

@@ -45,7 +45,7 @@ ROOT = "search"
 MANIFEST = f"{ROOT}/index.json"
 FORMAT = 1
 SHARD_BYTES = 16_000
-SNIPPET = 240
+SNIPPET = 200
 #: Papers per result file (``search/d/``).
 BUNDLE = 10
 K1 = 1.2

@@ -1,22 +1,28 @@
-"""The header's icons as one SVG sprite, for the lean pages (``overrides/lean.html``).
+"""What the lean pages (``overrides/lean.html``) load instead of carrying it: one icon
+sprite, and the colour toggle's script with the site's palettes.
 
-Material inlines every icon's SVG into every page: about 4.5 KB a page, which at
-100,000 papers is 450 MB of the 1 GB GitHub Pages allows. Lean pages instead
-point at the icons in one cached file (``<use href="…/icons.svg#search">``).
-The sprite is made from the icons ``mkdocs.yml`` chooses (``theme.icon``, the
-palette toggles), looked up where Material looks: the custom_dir's ``.icons``
-first, then Material's own, so a fork's icon choices show on lean pages too.
+Every byte of a lean page is paid 100,000 times at 100,000 papers, against the
+1 GB GitHub Pages allows. Material inlines every icon's SVG into every page
+(about 4.5 KB); lean pages point at one cached file instead
+(``<use href="…/icons.svg#search">``). The sprite is made from the icons
+``mkdocs.yml`` chooses (``theme.icon``, the palette toggles), looked up where
+Material looks: the custom_dir's ``.icons`` first, then Material's own, so a
+fork's icon choices show on lean pages too. The palettes of ``mkdocs.yml`` go
+into ``palette.js`` (this folder's script, generated with them) for the same
+reason.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-#: Where the sprite goes, under docs/ (and so in the site).
+#: Where the sprite and the palette script go, under docs/ (and so in the site).
 SPRITE = "assets/paperfeed/icons.svg"
+PALETTE = "assets/paperfeed/palette.js"
 
 _SVG = re.compile(r"<svg\b([^>]*)>(.*)</svg>\s*$", re.S)
 _VIEWBOX = re.compile(r'viewBox="([^"]+)"')
@@ -64,3 +70,24 @@ def sprite(mkdocs: dict[str, Any], root: Path) -> str:
             raise IconError(f"{path}: not an SVG icon with a viewBox")
         symbols.append(f'<symbol id="{symbol}" viewBox="{box.group(1)}">{match.group(2).strip()}</symbol>')
     return '<svg xmlns="http://www.w3.org/2000/svg">\n' + "\n".join(symbols) + "\n</svg>\n"
+
+
+def palettes(mkdocs: dict[str, Any]) -> list[list[str]]:
+    """[media, scheme, primary, accent, toggle name] of each palette, with Material's defaults."""
+    theme = mkdocs.get("theme") if isinstance(mkdocs.get("theme"), dict) else {}
+    found = theme.get("palette")
+    out = []
+    for option in found if isinstance(found, list) else []:
+        if isinstance(option, dict):
+            toggle = option.get("toggle") if isinstance(option.get("toggle"), dict) else {}
+            out.append([str(option.get("media") or ""), *(str(option.get(k) or d).replace(" ", "-") for k, d in
+                        (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo"))),
+                        str(toggle.get("name") or "")])
+    return out
+
+
+def palette_script(mkdocs: dict[str, Any]) -> str:
+    """palette.js with the site's palettes (an empty list: no toggle, as Material)."""
+    source = resources.files("paperfeed.publish").joinpath("palette.js").read_text(encoding="utf-8")
+    data = json.dumps(palettes(mkdocs), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return source.replace("/* PALETTES */ []", data, 1)

@@ -1,9 +1,10 @@
 /* The colour toggle of the lean pages (overrides/lean.html), which load no Material script.
  *
- * Runs where Material runs its inline palette script (in the header, before the page is
- * painted): it restores the reader's choice, then builds the toggle from the palettes of
- * mkdocs.yml (the script tag's data-palette), with Material's markup, behaviour and stored
- * value ("__palette"), so light or dark follows the reader across all pages.
+ * `paperfeed build` writes this file to assets/paperfeed/palette.js with the palettes of
+ * mkdocs.yml in place of the empty list below (src/paperfeed/publish/lean.py). It runs where
+ * Material runs its inline palette script (in the header, before the page is painted): it
+ * restores the reader's choice, then builds the toggle with Material's markup, behaviour and
+ * stored value ("__palette"), so light or dark follows the reader across all pages.
  */
 (() => {
   "use strict";
@@ -19,7 +20,7 @@
   }
   document.documentElement.classList.replace("no-js", "js");
   // [media, scheme, primary, accent, toggle name] for each palette of mkdocs.yml
-  const palettes = JSON.parse(script.dataset.palette || "[]")
+  const palettes = /* PALETTES */ []
     .map(([media, scheme, primary, accent, name]) => ({ media, scheme, primary, accent, name }));
   if (!palettes.length) return;
 

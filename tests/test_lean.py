@@ -1,4 +1,4 @@
-"""The icon sprite of the lean pages (src/paperfeed/publish/icons.py)."""
+"""What the lean pages load instead of carrying it (src/paperfeed/publish/lean.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from paperfeed.config import read_mkdocs_yml
-from paperfeed.publish.icons import IconError, sprite, wanted
+from paperfeed.publish.lean import IconError, palette_script, palettes, sprite, wanted
 
 from .conftest import ROOT
 
@@ -35,3 +35,14 @@ def test_a_forks_own_icons_come_first(tmp_path: Path) -> None:
 def test_an_unknown_icon_is_named() -> None:
     with pytest.raises(IconError, match="'material/no-such-icon' \\(for repo\\) not found"):
         sprite({"theme": {"icon": {"repo": "material/no-such-icon"}}}, ROOT)
+
+
+def test_the_palette_script_carries_the_sites_palettes() -> None:
+    config = read_mkdocs_yml(ROOT / "mkdocs.yml")
+    assert palettes(config) == [["(prefers-color-scheme: light)", "default", "indigo", "indigo", "Dark mode"],
+                                ["(prefers-color-scheme: dark)", "slate", "indigo", "indigo", "Light mode"]]
+    script = palette_script(config)
+    assert '[["(prefers-color-scheme: light)","default"' in script and "/* PALETTES */" not in script
+    hostile = {"theme": {"palette": [{"scheme": "x", "toggle": {"name": "</script><script>alert(1)"}}]}}
+    assert "</script>" not in palette_script(hostile)  # a name cannot end the script it sits in
+    assert palettes({"theme": {"palette": {"scheme": "slate"}}}) == []  # a single palette: no toggle

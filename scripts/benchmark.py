@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""The scale benchmark, in one command: build and search synthetic archives of 1,000 to
+100,000 papers and write the results to docs/benchmarks.md (table, chart, goals).
+
+For each size: a clean ``paperfeed build`` (seconds, ms per paper, peak memory),
+the site's size and page sizes, the first search in headless Chromium (bytes and
+time after the last keystroke, see bench_search.py), then a day of 50 more
+papers and the incremental rebuild (the daily update). Timings are measured
+here and never asserted in tests.
+
+    make benchmark                                   # all sizes (about 20 minutes on 2 cores)
+    python scripts/benchmark.py --sizes 1000,10000 --output /tmp/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_build  # noqa: E402 - sibling scripts
+import bench_search  # noqa: E402
+import synthetic  # noqa: E402
+
+SIZES = (1_000, 10_000, 30_000, 100_000)
+
+
+@dataclass
+class Row:
+    papers: int
+    clean: bench_build.Build
+    daily: bench_build.Build
+    site: bench_build.Site
+    search: list[bench_search.Query]
+
+
+def run(n: int, base: Path, code: Path) -> Row:
+    project = base / str(n)
+    if project.exists():
+        shutil.rmtree(project)
+    print(f"{n:,} papers: writing the archive", flush=True)
+    bench_build.make_project(project, n, source=code)
+    print(f"{n:,} papers: clean build", flush=True)
+    clean = bench_build.run_build(project, code=code)
+    site = bench_build.measure_site(project / "site")
+    print(f"{n:,} papers: {clean.seconds:.1f} s, {clean.peak_mb:.0f} MB; searching", flush=True)
+    search = bench_search.measure(project / "site")
+    synthetic.add_day(project / "papers", bench_build.DAY)
+    daily = bench_build.run_build(project, code=code)
+    print(f"{n:,} papers: daily update {daily.seconds:.1f} s", flush=True)
+    shutil.rmtree(project)  # 100,000 papers take GBs of disk
+    return Row(n, clean, daily, site, search)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "playwright"))
+    return (f"{os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GB, Linux {platform.release()}, "
+            f"Python {platform.python_version()}, {versions}, Debian chromium")
+
+
+def chart(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "paperfeed"  # the same numbers give the same file
+    fig, ax = plt.subplots(figsize=(7, 4))
+    n = [r.papers for r in rows]
+    ax.plot(n, [r.clean.seconds for r in rows], "o-", label="clean build")
+    ax.plot(n, [r.daily.seconds for r in rows], "s-", label="daily update (+50 papers)")
+    ax.plot(n, [x * 0.003 for x in n], ":", color="grey", label="3 ms per paper")
+    ax.set_xlabel("papers in the archive")
+    ax.set_ylabel("seconds (2 cores)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+
+
+def goals(rows: list[Row]) -> list[tuple[str, str, str, bool]]:
+    by = {r.papers: r for r in rows}
+    out = []
+    if 30_000 in by:
+        r = by[30_000]
+        ms = r.clean.seconds * 1000 / r.papers
+        out.append(("Build, 30,000 papers", "≤ 3 ms/paper, ≤ 2 GB", f"{ms:.2f} ms/paper, {r.clean.peak_mb:,.0f} MB",
+                    ms <= 3 and r.clean.peak_mb <= 2048))
+        out.append(("Daily update, 30,000 + 50 papers", "≤ 20 s", f"{r.daily.seconds:.1f} s", r.daily.seconds <= 20))
+        s = bench_search.summary(r.search)
+        out.append(("First search, 30,000 papers", "≤ 300 KB, results ≤ 300 ms after typing",
+                    f"{s['max KB']:.0f} KB at most, {s['max ms']:.0f} ms at most",
+                    s["max KB"] <= 300 and s["max ms"] <= 300))
+    if 100_000 in by:
+        r = by[100_000]
+        out.append(("Build, 100,000 papers", "completes in 16 GB", f"{r.clean.seconds / 60:.1f} min, "
+                    f"{r.clean.peak_mb:,.0f} MB", r.clean.peak_mb <= 16 * 1024))
+        out.append(("Site, 100,000 papers (search included)", "≤ 1 GB", f"{r.site.mb:,.0f} MB", r.site.mb <= 1000))
+    big = max(rows, key=lambda r: r.papers)
+    kb = big.site.kb
+    out.append((f"Page sizes, {big.papers:,} papers", "paper ≤ 20 KB, home ≤ 150 KB, tag and archive pages ≤ 300 KB",
+                f"paper {kb['paper max']:.1f} KB at most (median {kb['paper median']:.1f}), home {kb['home']:.0f} KB, "
+                f"tag {kb['tag max']:.0f} KB, archive {kb['archive max']:.0f} KB",
+                kb["paper max"] <= 20 and kb["home"] <= 150 and kb["tag max"] <= 300 and kb["archive max"] <= 300))
+    return out
+
+
+def report(rows: list[Row], chart_name: str) -> str:
+    lines = ["# Benchmarks", "",
+             "How paperfeed scales, measured with `make benchmark` (`python scripts/benchmark.py`), "
+             f"{dt.date.today():%B %-d, %Y}, on {machine()}.", "",
+             "The archives are synthetic (`scripts/synthetic.py`): real titles, abstracts, authors and keywords "
+             "of the 8,507-paper corpus recombined, 30 papers a day, one paper in 200 with a note, a fixed seed. "
+             "Each build runs in a fresh process; peak memory is its maximum resident set. Timings are measured "
+             "here and never asserted in tests.", "",
+             "## Goals", "", "| goal | target | measured | |", "|---|---|---|---|"]
+    lines += [f"| {g} | {t} | {m} | {'met' if ok else '**not met**'} |" for g, t, m, ok in goals(rows)]
+    lines += ["", "## Build", "",
+              "| papers | clean build | ms/paper | peak memory | daily update (+50 papers) | daily peak | site "
+              "| files |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.papers:,} | {r.clean.seconds:.1f} s | {r.clean.seconds * 1000 / r.papers:.2f} | "
+                     f"{r.clean.peak_mb:,.0f} MB | {r.daily.seconds:.1f} s | {r.daily.peak_mb:,.0f} MB | "
+                     f"{r.site.mb:,.1f} MB | {r.site.files:,} |")
+    lines += ["", f"![Build time against archive size: clean builds grow with the archive, daily updates much "
+              f"less]({chart_name})", "",
+              "The daily update costs what the day changed: the build cache (`.cache/paperfeed/`, which the "
+              "publish workflow restores) keeps each paper's parsed record, tags and search words; only the pages "
+              "whose content changed are generated, written and rendered. What remains grows with the archive: "
+              "reading every file's bytes to see if it changed, loading the cache, and cutting the search index's "
+              "shards anew.", "",
+              "## Page sizes", "", "| papers | paper (median / p99 / max) | home | largest day | largest tag page "
+              "| largest archive page | search index |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        kb = r.site.kb
+        lines.append(f"| {r.papers:,} | {kb['paper median']:.1f} / {kb['paper p99']:.1f} / {kb['paper max']:.1f} KB | "
+                     f"{kb['home']:.1f} KB | {kb['day max']:.0f} KB | {kb['tag max']:.0f} KB | "
+                     f"{kb['archive max']:.0f} KB | {kb['search index'] / 1e3:.1f} MB |")
+    lines += ["", "## Search", "",
+              "The first search of a reader with nothing cached: a new Chromium opens a paper page, the reader "
+              f"clicks the header's search box and types the query, {bench_search.KEY_DELAY_MS} ms a key. Bytes are "
+              "everything the search fetched until the query's results showed (manifest, shards, filters, "
+              "results), served without compression; the time runs from the last keystroke to the results, "
+              "and includes the 100 ms the box waits for typing to pause.", "",
+              "| papers | " + " | ".join(f"“{q}”" for q in bench_search.QUERIES) + " |",
+              "|---:|" + "---:|" * len(bench_search.QUERIES)]
+    for r in rows:
+        cells = [f"{q.kb:.0f} KB, {q.latency_ms:.0f} ms, {q.results:,} results" for q in r.search]
+        lines.append(f"| {r.papers:,} | " + " | ".join(cells) + " |")
+    mid = next((r for r in rows if r.papers == 10_000), rows[0])
+    lines += ["", f"## Where the time goes ({mid.papers:,} papers, clean build)", "",
+              "`paperfeed build --timings` prints this for any build:", "", "| stage | seconds |", "|---|---:|"]
+    lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in sorted(mid.clean.timings.items(),
+                                                                         key=lambda kv: -kv[1])]
+    lines += ["", "## Why paperfeed has its own search index", "",
+              "Material's built-in search downloads its whole index on the first query: 16.4 MB at 10,000 papers, "
+              "49.2 MB at 30,000. Pagefind 1.5.2 (`pagefind[bin]`), given pages of only the searchable fields, "
+              "indexed 10,000 papers in 9.4 s with a 1.42 GB peak (over 2 GB at 30,000), and its first query for "
+              "“diffusion” fetched 7.2 MB in Chromium, as its worker read most index chunks; its per-site meta "
+              "and filter files (70 KB and 106 KB at 10,000 papers) grow with the archive, and it cannot index only "
+              "what changed. paperfeed's index (`src/paperfeed/search/`) keeps each query to a few shards of about "
+              "16 KB, a result file per ten papers and one filter file, and a new day changes no existing posting.",
+              ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated archive sizes")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--work", type=Path, help="where to build (default: a temp folder)")
+    args = parser.parse_args()
+    base = args.work or Path(tempfile.mkdtemp(prefix="paperfeed-benchmark-"))
+    if (base / "code").exists():
+        shutil.rmtree(base / "code")
+    code = bench_build.snapshot(base / "code")  # one version of the code for the whole run
+    try:
+        rows = [run(n, base, code) for n in sorted(int(s) for s in args.sizes.split(","))]
+    finally:
+        if not args.work:
+            shutil.rmtree(base, ignore_errors=True)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    chart_path = args.output.with_name(args.output.stem + "-build.svg")
+    chart(rows, chart_path)
+    args.output.write_text(report(rows, chart_path.name), encoding="utf-8")
+    print(f"wrote {args.output} and {chart_path}")
+    for goal, target, measured, ok in goals(rows):
+        print(f"{'met' if ok else 'NOT MET':>8}  {goal}: {measured} ({target})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
