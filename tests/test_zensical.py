@@ -36,8 +36,8 @@ def test_zensical_builds_the_generated_site(run, tmp_path: Path) -> None:
     paper = lxml.html.fromstring((site / "papers" / "2308" / "2308.07686" / "index.html").read_bytes())
     assert paper.xpath("//h1")[0].text_content().startswith("Boosting Multi-modal Model Performance")
     assert (site / "tags" / "robotics" / "index.html").exists() and (site / "archive" / "index.html").exists()
-    # the template overrides apply: a named search dialog, no api.github.com lookups
-    assert home.xpath('//div[@role="dialog"][@aria-label]')
+    # the template overrides apply: paperfeed's search box, no api.github.com lookups
+    assert home.xpath('//div[@class="md-search"][@data-pf-search]')
     assert not home.xpath('//*[@data-md-component="source"]')
     # the feeds are copied, and every page still names them for autodiscovery
     feeds = home.xpath('//head/link[@rel="alternate"]/@href')

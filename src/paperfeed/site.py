@@ -39,8 +39,8 @@ class Generated:
     written: int
     deleted: int
     papers: int
-    #: every generated docs path, with the key of what it was made from
-    keys: dict[str, str] = field(default_factory=dict)
+    #: every generated docs path, with the key of what it shows and the file's mtime once written
+    keys: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: the archive's last featured day: the site's build date
     latest: dt.date | None = None
     #: whether MkDocs rebuilt only what changed
@@ -55,6 +55,13 @@ class Generated:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1
 
 
 def _read(settings: Settings, cache: BuildCache | None) -> Report:
@@ -96,8 +103,10 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
     with out.timed("generate the pages"):
         planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
+        # a page is left alone when what it shows is unchanged and nobody else wrote it since
+        # (paperfeed serve regenerates docs/ without the cache)
         unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
-                              and cache.pages.get(path) == key and (docs / path).is_file())
+                              and cache.pages.get(path, ("", 0)) == (key, _mtime(docs / path)))
         pages: dict[str, str | bytes] = {path: make() for path, (_, make) in planned.items()
                                          if path not in unchanged}
 
@@ -121,7 +130,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
     out.pages, out.written, out.deleted, out.papers = len(pages) + len(unchanged), len(written), len(deleted), \
         report.papers
-    out.keys = {**dict.fromkeys(pages, ""), **{path: key or "" for path, (key, _) in planned.items()}}
+    out.keys = {**{path: ("", 0) for path in pages},
+                **{path: (key, _mtime(docs / path)) if key else ("", 0) for path, (key, _) in planned.items()}}
     out.latest = generator.day_list[-1] if generator.day_list else None
     return out
 

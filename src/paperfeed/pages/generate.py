@@ -142,7 +142,7 @@ class Pages:
         if paper.upvotes is not None:
             meta.append(f"▲ {paper.upvotes}")
         if paper.comments:
-            meta.append(f"{paper.comments} comments")
+            meta.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
         meta.append(annotations.note_count(len(self.notes.get(paper.id, [])), r.rel(here, paper_md(paper.id))))
         summary = r.rich_text(paper.ai_summary or r.excerpt(paper.abstract))
         return (f'<article class="pf-card">\n<h{level} class="pf-card__title"><a href="{r.rel(here, paper_md(paper.id))}">'

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from paperfeed.archive.store import ArchiveError, Entry, loads
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 
 
 def _salt() -> str:
@@ -62,8 +62,8 @@ class BuildCache:
         self.path = path
         self.salt = _salt()
         self.records: dict[str, Record] = {}
-        #: docs page → the key of what it was generated from, at the last build
-        self.pages: dict[str, str] = {}
+        #: docs page → the key of what it shows and its file's mtime, as the last build left them
+        self.pages: dict[str, tuple[str, int]] = {}
         self.hits = self.parsed = 0
         if path is not None and not fresh and path.is_file():
             try:

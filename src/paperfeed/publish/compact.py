@@ -1,10 +1,8 @@
-"""Compact pages: the theme templates' indentation and blank lines go.
+"""Compact pages: the theme templates' indentation and blank lines go; lean pages are minified.
 
 Material's templates are indented for the people who read them, and that
-indentation is copied into every page: a fifth of a paper page's bytes. Removing
-it from the template source once, when Jinja compiles each template, costs
-nothing per page, whereas minifying every rendered page (minify-html, measured)
-added a third to a 10,000-paper build for one more KB a page. Only leading
+indentation is copied into every page. Removing it from the template source
+once, when Jinja compiles each template, costs nothing per page. Only leading
 whitespace goes: line breaks stay, so no two words or inline elements merge, and
 the templates hold no ``<pre>`` or ``<textarea>`` whose text it could change.
 The lines left empty by template tags go too, after rendering, outside any
@@ -13,9 +11,13 @@ The lines left empty by template tags go too, after rendering, outside any
 Lean pages (one per paper, day and tag month) are paid for 100,000 times: they
 lose the markup only Material's script uses, which they do not load (the
 drawer's toggle, the empty banner slots, the notification dialog, written by
-Material's base template outside any block), and are minified with minify-html
-(whitespace between tags, attribute quotes; closing tags are kept): 0.1 ms a
-page for 5% of its bytes, measured.
+Material's base template outside any block, and the attributes it finds the
+page's parts by), and are minified with minify-html (whitespace between
+blocks, attribute quotes; closing tags are kept): measured at 0.1 ms a page for
+5% of its bytes, worth it only for the pages that grow with the archive.
+
+And while Material's search plugin is off (paperfeed's search replaces it),
+the site leaves out its search scripts (lunr and its worker, 1.2 MB).
 
 ``paperfeed build`` adds the plugin to the loaded config, so ``mkdocs.yml``
 stays free of paperfeed-only plugins and Zensical can still build it.
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 _INDENT = re.compile(r"^[ \t]+", re.M)
+_MATERIAL_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 _BLANK = re.compile(r"\n[ \t]*(?=\n)")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
 # Material 9.x's base.html, verbatim: a later version that changes it only keeps these bytes
@@ -44,7 +47,8 @@ _FOR_MATERIAL_SCRIPT = re.compile(
     r'<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n'
     r'|<label class="md-overlay" for="__drawer"></label>\n'
     r'|<div data-md-component="(?:skip|announce)">\n</div>\n'
-    r'|<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n')
+    r'|<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
+    r'| data-md-component="(?:header|container|main|content)"')  # hooks for Material's script, not its CSS
 
 
 class Dedent(Extension):
@@ -56,6 +60,12 @@ class Dedent(Extension):
 
 class CompactPlugin(BasePlugin):
     """An MkDocs plugin that adds :class:`Dedent` to the theme's Jinja environment."""
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not {"search", "material/search"} & set(config.plugins):
+            for file in [f for f in files if f.dest_uri.startswith(_MATERIAL_SEARCH)]:
+                files.remove(file)
+        return files
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         env.add_extension(Dedent)

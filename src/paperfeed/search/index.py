@@ -1,6 +1,6 @@
 """Build the site's search index: papers only, split so a query loads a few small files.
 
-The browser (``overrides/assets/paperfeed/search.js``) reads, for a query:
+The browser (``overrides/assets/paperfeed/search-index.js``) reads, for a query:
 
 ``search/index.json``
     the manifest: paper count, the first word of every shard, the tags and
@@ -45,7 +45,7 @@ ROOT = "search"
 MANIFEST = f"{ROOT}/index.json"
 FORMAT = 1
 SHARD_BYTES = 16_000
-SNIPPET = 200
+SNIPPET = 160
 #: Papers per result file (``search/d/``).
 BUNDLE = 10
 K1 = 1.2
@@ -158,7 +158,7 @@ def fragment(doc: Doc) -> dict[str, object]:
     snippet = text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + " …"
     day = min(p.featured) if p.featured else p.published
     return {"u": doc.url, "t": doc.title, "a": ", ".join(authors), "d": day.isoformat() if day else "",
-            "g": list(doc.tags), "s": snippet, "n": len(doc.notes)}
+            "g": list(doc.tags), "s": snippet}
 
 
 def order(docs: Iterable[Doc]) -> list[Doc]:

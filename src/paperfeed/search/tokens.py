@@ -1,6 +1,6 @@
 """Words as the search index stores them, and as the browser reads a query.
 
-``overrides/assets/paperfeed/search.js`` implements the very same steps (a test
+``overrides/assets/paperfeed/search-index.js`` implements the very same steps (a test
 runs both on the same text): a query word finds a paper only if both sides
 agree on every rule here.
 
