@@ -8,7 +8,7 @@ time after the last keystroke, see bench_search.py), then a day of 50 more
 papers and the incremental rebuild (the daily update). Timings are measured
 here and never asserted in tests.
 
-    make benchmark                                   # all sizes (about 20 minutes on 2 cores)
+    make benchmark                                   # all sizes (about 20 minutes, 5 GB of disk)
     python scripts/benchmark.py --sizes 1000,10000 --output /tmp/benchmarks.md
 """
 
@@ -58,7 +58,8 @@ def run(n: int, base: Path, code: Path) -> Row:
     synthetic.add_day(project / "papers", bench_build.DAY)
     daily = bench_build.run_build(project, code=code)
     print(f"{n:,} papers: daily update {daily.seconds:.1f} s", flush=True)
-    shutil.rmtree(project)  # 100,000 papers take GBs of disk
+    # Projects are removed at the end, not here: deleting 100,000s of files makes a disk with
+    # online discard slow to write for minutes, which the next size's build would measure.
     return Row(n, clean, daily, site, search)
 
 

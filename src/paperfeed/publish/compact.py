@@ -42,13 +42,16 @@ _INDENT = re.compile(r"^[ \t]+", re.M)
 _MATERIAL_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 _BLANK = re.compile(r"\n[ \t]*(?=\n)")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
-# Material 9.x's base.html, verbatim: a later version that changes it only keeps these bytes
-_FOR_MATERIAL_SCRIPT = re.compile(
-    r'<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n'
-    r'|<label class="md-overlay" for="__drawer"></label>\n'
-    r'|<div data-md-component="(?:skip|announce)">\n</div>\n'
-    r'|<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
-    r'| data-md-component="(?:header|container|main|content)"')  # hooks for Material's script, not its CSS
+# Material 9.x's base.html, verbatim once blank lines are gone: what only its script uses
+# (a later version that changes them only keeps these bytes). Plain text, found by str.replace.
+_FOR_MATERIAL_SCRIPT = (
+    '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">\n',
+    '<label class="md-overlay" for="__drawer"></label>\n',
+    '<div data-md-component="skip">\n</div>\n',
+    '<div data-md-component="announce">\n</div>\n',
+    '<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n',
+    *(f' data-md-component="{part}"' for part in ("header", "container", "main", "content")),
+)
 
 
 class Dedent(Extension):
@@ -74,8 +77,9 @@ class CompactPlugin(BasePlugin):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         output = drop_blank_lines(output)
         if page.meta.get("template") == "lean.html":
-            output = minify_html.minify(_FOR_MATERIAL_SCRIPT.sub("", output), keep_closing_tags=True,
-                                        keep_html_and_head_opening_tags=True)
+            for markup in _FOR_MATERIAL_SCRIPT:
+                output = output.replace(markup, "", 1)
+            output = minify_html.minify(output, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
         return output
 
 
