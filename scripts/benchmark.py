@@ -148,6 +148,9 @@ def report(rows: list[Row], chart_name: str) -> str:
               "whose content changed are generated, written and rendered. What remains grows with the archive: "
               "reading every file's bytes to see if it changed, loading the cache, and cutting the search index's "
               "shards anew.", "",
+              "Runs on a shared 2-core VM vary by up to a sixth from one run to the next; a disk with online "
+              "discard writes slowly for minutes after a large delete, so the benchmark keeps its projects until "
+              "the end.", "",
               "## Page sizes", "", "| papers | paper (median / p99 / max) | home | largest day | largest tag page "
               "| largest archive page | search index |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
@@ -160,7 +163,9 @@ def report(rows: list[Row], chart_name: str) -> str:
               f"clicks the header's search box and types the query, {bench_search.KEY_DELAY_MS} ms a key. Bytes are "
               "everything the search fetched until the query's results showed (manifest, shards, filters, "
               "results), served without compression; the time runs from the last keystroke to the results, "
-              "and includes the 100 ms the box waits for typing to pause.", "",
+              "and includes the 100 ms the box waits for typing to pause. A word's shard grows with the number of "
+              "papers that have it (“model” is in nine papers of ten), so queries of common words fetch more as "
+              "the archive grows.", "",
               "| papers | " + " | ".join(f"“{q}”" for q in bench_search.QUERIES) + " |",
               "|---:|" + "---:|" * len(bench_search.QUERIES)]
     for r in rows:
