@@ -289,3 +289,16 @@ def test_a_page_written_by_someone_else_is_made_again(run, tmp_path: Path) -> No
     assert "Tampered" not in page.read_text(encoding="utf-8")
     assert "Tampered" not in (where / "site" / "papers" / "2308" / "2308.07686" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_lean_footers_follow_a_forks_nav(run, tmp_path: Path) -> None:
+    where = project(tmp_path)
+    config = where / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - About: about.md\n", "  - Project:\n    - About: about.md\n  - Code: https://example.org/code\n"),
+        encoding="utf-8")
+    build(run, where)
+    footer = parse(where / "site" / "papers" / "2308" / "2308.07686" / "index.html").xpath('//nav[@class="pf-sitenav"]')[0]
+    links = {a.text: a.get("href") for a in footer.xpath("a")}
+    assert links["Today"] == "../../.." and links["Project"] == "../../../about/"  # a section: its first page
+    assert links["Code"] == "https://example.org/code"  # an outside link

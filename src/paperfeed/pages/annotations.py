@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
@@ -73,14 +71,10 @@ def recent_page(pages: Pages) -> str:
     for note in latest:
         paper = by_id[note.paper_id]
         href = r.rel(PAGE, paper_md(paper.id))
-        plain = escape(r.excerpt(_plain(notes_mod.render(note.body)), 240))
+        plain = escape(r.excerpt(r.visible_text(notes_mod.render(note.body)), 240))
         items.append(f'<li><a href="{href}#{note.anchor}">{pages.title(paper)}</a> '
                      f'<span class="pf-row__meta">@{escape(note.author)} · {note.date.isoformat()}</span>'
                      f"<br>{plain}</li>\n")
     if items:
         out.append('<ul class="pf-rows">\n' + "".join(items) + "</ul>\n")
     return "".join(out)
-
-
-def _plain(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())

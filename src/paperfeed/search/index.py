@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -230,8 +229,3 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
     }
     files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
     return files
-
-
-def idf(df: int, total: int) -> float:
-    """BM25's inverse document frequency, as the browser computes it."""
-    return math.log(1 + (total - df + 0.5) / (df + 0.5))
