@@ -24,7 +24,7 @@ def copy(tmp_path: Path) -> Path:
 
 
 def test_a_file_is_parsed_once_while_its_bytes_stay(tmp_path: Path, copy: Path) -> None:
-    where = tmp_path / "cache.pickle"
+    where = tmp_path / "cache.sqlite"
     first = BuildCache(where)
     paper = first.read_entry(copy).paper
     assert first.parsed == 1
@@ -34,13 +34,13 @@ def test_a_file_is_parsed_once_while_its_bytes_stay(tmp_path: Path, copy: Path) 
     assert again.read_entry(copy).paper == paper and again.parsed == 0  # same size and mtime
     os.utime(copy, ns=(1, 1))  # a fresh checkout: new mtime, same bytes
     assert again.read_entry(copy).paper == paper and again.parsed == 0
-    copy.write_text(copy.read_text(encoding="utf-8") + "\nWords people wrote.\n", encoding="utf-8")
+    copy.write_text(copy.read_text(encoding="utf-8").replace("title: ", "title: New ", 1), encoding="utf-8")
     changed = again.read_entry(copy).paper
-    assert again.parsed == 1 and changed.body == "Words people wrote." and changed != paper
+    assert again.parsed == 1 and changed.title.startswith("New ") and changed != paper
 
 
 def test_derived_values_follow_their_key(tmp_path: Path, copy: Path) -> None:
-    cache = BuildCache(tmp_path / "c.pickle")
+    cache = BuildCache(tmp_path / "c.sqlite")
     cache.read_entry(copy)
     calls = []
     for key in ("taxonomy-1", "taxonomy-1", "taxonomy-2"):
@@ -49,17 +49,17 @@ def test_derived_values_follow_their_key(tmp_path: Path, copy: Path) -> None:
 
 
 def test_a_broken_file_raises_and_a_broken_cache_is_only_cold(tmp_path: Path, copy: Path) -> None:
-    where = tmp_path / "c.pickle"
-    where.write_bytes(b"not a pickle")
+    where = tmp_path / "c.sqlite"
+    where.write_bytes(b"not a database")
     cache = BuildCache(where)
-    assert cache.records == {}
+    assert cache.records == {} and "cannot be read" in cache.notice
     copy.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(ArchiveError, match="not UTF-8"):
         cache.read_entry(copy)
 
 
 def test_other_code_never_reuses_the_cache(tmp_path: Path, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    where = tmp_path / "c.pickle"
+    where = tmp_path / "c.sqlite"
     cache = BuildCache(where)
     cache.read_entry(copy)
     cache.save()

@@ -33,7 +33,7 @@ def archive() -> list[Paper]:
               links=Links(arxiv="https://arxiv.org/abs/2401.00001", pdf="https://arxiv.org/pdf/2401.00001",
                           github="https://github.com/example/agent", github_stars=1234,
                           project="https://example.org/agent"),
-              sources=["hf-daily"], body="## A note\n\nThe proof in section 3 is short. — @ada, 2024-01-05\n"),
+              sources=["hf-daily"]),
         Paper(id="2401.00002", title=HOSTILE, authors=["<img src=x onerror=alert(1)>", "Bob ]]> Smith"],
               abstract="Text with `code`, a | pipe |, {% raw %} and an $unbalanced dollar and a math word problem.",
               published=dt.date(2024, 1, 2), featured=[day2], upvotes=3, sources=["hf-daily"],

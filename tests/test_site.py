@@ -134,7 +134,7 @@ def test_a_broken_paper_stops_the_build_before_writing(run, tmp_path: Path) -> N
     bad = where / "papers" / "2308" / "2308.07686.md"
     bad.write_text(bad.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
     result = build(run, where, expect=1)
-    assert "2308.07686.md:3: invalid YAML" in result.stderr and "nothing was written" in result.stderr
+    assert "2308.07686.md:3: title: invalid YAML" in result.stderr and "nothing was written" in result.stderr
     assert not (where / "site").exists() and not (where / "docs" / "papers").exists()
 
 
@@ -189,7 +189,7 @@ def test_a_strict_build_refuses_an_empty_archive(run, tmp_path: Path) -> None:
     empty.mkdir()
     where = project(tmp_path, empty)
     result = build(run, where, expect=1)
-    assert "holds no papers: refusing a strict build of an empty site" in result.stderr
+    assert "holds no papers: nothing was built" in result.stderr
     assert not (where / "site").exists()
 
 
@@ -218,7 +218,8 @@ def test_an_incremental_build_is_the_clean_build(run, tmp_path: Path) -> None:
     (papers / "2503").mkdir(exist_ok=True)
     (papers / "2503" / "2503.99999.md").write_text(NEW_PAPER, encoding="utf-8")  # a new day's paper
     edited = papers / "2308" / "2308.07686.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nA hand-written remark.\n", encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\nsources:", "\ntags: [hand-picked]\nsources:"),
+                      encoding="utf-8")
     (papers / "2309" / "2309.03130.md").unlink()  # a paper leaves the archive
     note = where / "notes" / "2304" / "2304.08354" / "2026-11-26-octocat.md"
     note.parent.mkdir(parents=True)

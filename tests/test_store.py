@@ -17,7 +17,7 @@ def sample() -> Paper:
         abstract="Cost $O(n^2)$ in tokens: a `code` span, a # hash and ---.",
         published=dt.date(2024, 5, 24), featured=[dt.date(2024, 5, 27)], upvotes=32, comments=3,
         links=Links(arxiv="https://arxiv.org/abs/2405.15738", github="https://github.com/a/b", github_stars=5),
-        sources=["hf-daily"], extra={"tags": ["llm", "vision"]}, body="## Notes\n\nA human wrote this.",
+        sources=["hf-daily"], extra={"tags": ["llm", "vision"]},
     )
 
 
@@ -25,7 +25,7 @@ def test_file_format_matches_golden() -> None:
     assert dumps(sample()) == (FIXTURES / "golden_paper.md").read_text(encoding="utf-8")
 
 
-def test_round_trip_keeps_every_field_body_and_people_keys() -> None:
+def test_round_trip_keeps_every_field_and_people_keys() -> None:
     paper = sample()
     again = loads(dumps(paper))
     assert again == paper

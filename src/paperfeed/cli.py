@@ -67,14 +67,22 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, pa
 
         paperfeed import scrape.txt --date 2025-03-14
     """
-    files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
-    batch = Batch()
+    files = [f for p in paths for f in (clikit.files_in(p) if p.is_dir() else [p])]
+    batch, unreadable = Batch(), []
     with clikit.progress(len(files), "Reading") as step:
         for file in files:
-            batch.extend(read_file(file, day=day))
+            try:
+                batch.extend(read_file(file, day=day))
+            except SourceError as exc:  # one bad file (a README, a binary) does not stop the others
+                unreadable.append(str(exc))
             step(1)
     outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
-    clikit.report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
+    clikit.report(batch, outcome)
+    if unreadable:
+        for failure in unreadable:
+            click.echo(f"error: {failure}", err=True)
+        raise click.ClickException(f"{len(unreadable)} of {len(files)} files could not be read (the others were "
+                                   f"imported): {unreadable[0]}")
 
 
 @cli.command()
@@ -93,8 +101,10 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
     By default the last 3 days are fetched again, because a day's list keeps
     growing during that day. Weekends and empty days are not errors. A day
     that fails (after bounded retries that honour Retry-After) is reported,
-    the other days are still saved, and the command exits non-zero. A token
-    in HF_TOKEN is sent when set.
+    the other days are still saved, and the command exits non-zero. No server
+    can hold it: answers over max_response_bytes, a Retry-After over
+    max_retry_after and anything past the whole fetch's fetch_deadline are
+    given up ("gave up on DAY: why"). A token in HF_TOKEN is sent when set.
 
     Example:
 
@@ -102,18 +112,22 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
     """
     settings = clikit.settings_of(ctx)
     wanted = clikit.days_wanted(day, days, since, until, settings.fetch_days)
-    http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
+    http = clikit.http_settings(settings)
     session = http_mod.session(http, token=http_mod.hf_token())
+    deadline = http_mod.Deadline(settings.fetch_deadline)
     batch, failures = Batch(), []
     with clikit.progress(len(wanted), "Fetching") as step:
         for d in wanted:
             try:
-                batch.extend(http_mod.fetch_day(session, api_url or settings.api_url, d, http))
+                batch.extend(deadline.run(d.isoformat(), lambda d=d: http_mod.fetch_day(
+                    session, api_url or settings.api_url, d, http)))
+            except http_mod.GaveUp as exc:
+                failures.append(f"gave up on {d.isoformat()}: {exc}")
             except SourceError as exc:
                 failures.append(str(exc))
             step(1)
     outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
-    clikit.report(batch, outcome.summary(), papers=len(outcome.new) + len(outcome.updated) + len(outcome.unchanged))
+    clikit.report(batch, outcome)
     if failures:
         for failure in failures:
             click.echo(f"error: {failure}", err=True)
@@ -122,37 +136,43 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
 
 @cli.command()
 @click.option("--base", metavar="REV", help="Also compare with this git revision (a pull request's base): "
-              "only bodies and people-owned keys may change.")
+              "only people-owned keys and notes may change.")
+@click.option("--author", metavar="HANDLE", help="With --base: the pull request's author, who may add notes "
+              "signed with this handle and edit or delete only those.")
 @clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
-def check(ctx: click.Context, base: str | None, papers: Path | None) -> None:
+def check(ctx: click.Context, base: str | None, author: str | None, papers: Path | None) -> None:
     """Validate the archive and the notes, and exit non-zero on any problem.
 
     Reports YAML and schema errors with file and line, duplicate ids, files
-    whose name does not follow from their id, and notes that break the rules
-    (author, date, size, http(s) links only, no HTML that runs script). With
-    --base, a change to what the daily fetch owns is an error too. Under
-    GitHub Actions the problems are also annotations on the files' lines.
+    whose name does not follow from their id, stray files (symbolic links,
+    temp files, other kinds), and notes that break the rules (author, date,
+    size, http(s) links only, no HTML that runs script). With --base, a
+    change to what the daily fetch owns, a paper added, moved or removed, a
+    note changed by someone other than who signed it (--author), a symbolic
+    link anywhere, and a move of the archive in mkdocs.yml are errors too.
+    Under GitHub Actions the problems are also annotations on the files' lines.
 
     Example:
 
-        paperfeed check --base origin/main
+        paperfeed check --base origin/main --author octocat
     """
-    import os
-
+    settings = clikit.settings_of(ctx)
     root = clikit.papers_dir(ctx, papers)
-    result = check_mod.check(root, clikit.settings_of(ctx).notes_dir)
-    problems = result.problems + (review_mod.review(root, base) if base else [])
-    github = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in problems:
-        where = os.path.relpath(problem.path)  # GitHub places annotations by repository-relative path
-        line = f":{problem.line}" if problem.line else ""
-        click.echo(f"{where}{line}: {problem.message}", err=True)
-        if github:
-            click.echo(f"::error file={where}{f',line={problem.line}' if problem.line else ''}::{problem.message}")
+    result = check_mod.check(root, settings.notes_dir)
+    problems = list(result.problems)
+    if base:
+        problems += review_mod.review(root, base, notes=settings.notes_dir, author=author,
+                                      maintainers=settings.maintainers)
+        config_file = ctx.obj["config_file"]
+        if config_file is not None:
+            problems += review_mod.settings_moved(review_mod.top_of(config_file), base, config_file, settings)
+        if author is None:
+            click.echo("note: without --author, who signed each note is not checked", err=True)
+    clikit.print_problems(problems)
     notes = sum(len(n) for n in result.notes.values())
-    click.echo(f"{result.papers} papers and {notes} notes checked: {len(problems)} problems")
+    click.echo(f"{result.papers} papers and {notes} notes checked: {clikit.plural(len(problems), 'problem')}")
     if problems:
         sys.exit(1)
 
@@ -180,7 +200,7 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
     if table is not None:
         lookup = enrich_mod.table_lookup(enrich_mod.read_lookup_table(table))
     else:
-        http = http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff)
+        http = clikit.http_settings(settings)
         client = http_mod.ArxivClient(api_url or settings.arxiv_api_url, http, interval=settings.arxiv_interval)
         lookup = enrich_mod.search_lookup(client.search_title)
     result = enrich_mod.enrich(clikit.papers_dir(ctx, papers), lookup)
@@ -197,14 +217,16 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
 @click.option("--clean", is_flag=True, help="Rebuild everything, not only what changed since the last build.")
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
+@click.option("--allow-empty", is_flag=True, help="Build even when the archive holds no paper (an empty site).")
 @clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
-def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, timings: bool,
+def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, timings: bool, allow_empty: bool,
           papers: Path | None) -> None:
     """Build the static site from the archive.
 
-    Reads and checks every paper file (nothing is written if one is broken),
+    Reads and checks every paper file (nothing is written if one is broken,
+    or if the archive is missing or empty, unless --allow-empty),
     writes the generated pages (home, days, papers, tags, archive), the
     feeds (RSS, Atom, JSON Feed, OPML) and the search index under docs/,
     then runs the MkDocs build with Material into site/. A build redoes only
@@ -220,7 +242,9 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
         settings = dataclasses.replace(settings, papers=str(papers.resolve()))
     start = time.perf_counter()
     result = site_mod.build(settings=settings, config_file=clikit.config_file_of(ctx), strict=strict,
-                            site_dir=site_dir, clean=clean)
+                            site_dir=site_dir, clean=clean, allow_empty=allow_empty)
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
     if timings:
         for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
             click.echo(f"{seconds:8.2f} s  {stage}")

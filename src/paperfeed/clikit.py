@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,14 +17,18 @@ import click
 
 from paperfeed import config
 from paperfeed import site as site_mod
+from paperfeed.site import plural
 from paperfeed.archive import enrich as enrich_mod
+from paperfeed.archive import lock as lock_mod
 from paperfeed.archive import review as review_mod
-from paperfeed.archive.store import ArchiveError
+from paperfeed.archive.store import ArchiveError, printable_path
+from paperfeed.archive.update import Outcome
 from paperfeed.pages.taxonomy import TaxonomyError
 from paperfeed.sources import Batch, SourceError
+from paperfeed.sources import http as http_mod
 
 ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
-          site_mod.BuildError, review_mod.ReviewError)
+          site_mod.BuildError, review_mod.ReviewError, lock_mod.LockedError)
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -76,13 +81,30 @@ def config_file_of(ctx: click.Context) -> Path:
     return path
 
 
-def report(batch: Batch, outcome_summary: str, *, papers: int) -> None:
+def http_settings(settings: config.Settings) -> http_mod.HttpSettings:
+    return http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
+                                 max_retry_after=settings.max_retry_after, max_bytes=settings.max_response_bytes)
+
+
+def files_in(folder: Path) -> list[Path]:
+    """The files of ``folder`` to import, in order; hidden files and folders (.git) are not data."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def report(batch: Batch, outcome: Outcome) -> None:
     for warning in batch.warnings:
         click.echo(f"note: {warning}", err=True)
+    for path in outcome.swept:
+        click.echo(f"note: removed {path}, left by a command that was killed while writing", err=True)
     for problem in batch.problems:
-        click.echo(f"skipped: {problem}", err=True)
+        click.echo(f"{'skipped' if problem.skipped else 'dropped'}: {problem}", err=True)
     days = f"{len(batch.days)} day{'s' if len(batch.days) != 1 else ''}, "
-    click.echo(f"{days}{batch.items} items → {papers} papers: {outcome_summary}, {len(batch.problems)} skipped")
+    papers = len(outcome.new) + len(outcome.updated) + len(outcome.unchanged)
+    skipped = sum(p.skipped for p in batch.problems)
+    dropped = len(batch.problems) - skipped
+    fields = f", {dropped} bad field{'s' if dropped != 1 else ''} dropped" if dropped else ""
+    click.echo(f"{days}{batch.items} items → {papers} papers: {outcome.summary()}, {skipped} skipped{fields}")
 
 
 def days_wanted(day: dt.date | None, days: int | None, since: dt.date | None, until: dt.date | None,
@@ -103,3 +125,27 @@ def days_wanted(day: dt.date | None, days: int | None, since: dt.date | None, un
     if count < 1:
         raise click.UsageError("--days must be at least 1")
     return [today - dt.timedelta(n) for n in reversed(range(count))]
+
+
+def print_problems(problems: list[ArchiveError]) -> None:
+    """Each problem as ``file:line: message`` on stderr, and under GitHub Actions also as an
+    ``::error`` annotation, escaped as GitHub's workflow-command rules say, so no file
+    name or message can inject a command of its own (``::stop-commands``)."""
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in problems:
+        where = os.path.relpath(problem.path)  # GitHub places annotations by repository-relative path
+        line = f":{problem.line}" if problem.line else ""
+        click.echo(f"{printable_path(where)}{line}: {printable_path(problem.message)}", err=True)
+        if github:
+            props = f"file={escape_property(where)}" + (f",line={problem.line}" if problem.line else "")
+            click.echo(f"::error {props}::{escape_data(problem.message)}")
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message (actions/toolkit's escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (actions/toolkit's escapeProperty)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

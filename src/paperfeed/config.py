@@ -33,6 +33,12 @@ class Settings:
     timeout: float = 30.0
     retries: int = 4
     backoff: float = 2.0
+    #: a whole fetch gives up after this many seconds (the workflow job allows 30 minutes)
+    fetch_deadline: float = 600.0
+    #: the largest answer a source may send (a real day is under 400 KB)
+    max_response_bytes: int = 10_000_000
+    #: the longest Retry-After a fetch waits; a server asking for more gives up that day
+    max_retry_after: float = 120.0
     arxiv_interval: float = 3.0
     taxonomy: str = "taxonomy.yml"
     home_days: int = 1
@@ -41,6 +47,8 @@ class Settings:
     compact: bool = True
     #: where ``paperfeed build`` keeps what lets the next build redo only what changed
     cache: str = ".cache/paperfeed"
+    #: GitHub handles that may edit or delete any note in a pull request (to moderate)
+    maintainers: tuple[str, ...] = ()
 
     @property
     def notes_dir(self) -> Path:
@@ -77,9 +85,16 @@ _TolerantLoader.add_constructor("!ENV", _env_tag)
 
 def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    return read_mkdocs_text(text, path)
+
+
+def read_mkdocs_text(text: str, path: Path) -> dict[str, Any]:
+    """``mkdocs.yml``'s text as a mapping; ``path`` names it in errors."""
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - safe loader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -100,7 +115,15 @@ def load(config_file: Path | None = None) -> Settings:
     path = config_file or find_config(Path.cwd())
     if path is None:
         return Settings()
-    data = read_mkdocs_yml(path)
+    return settings_from(read_mkdocs_yml(path), path)
+
+
+def parse(text: str, path: Path) -> Settings:
+    """The settings of ``mkdocs.yml`` given as text (a past revision's, for instance)."""
+    return settings_from(read_mkdocs_text(text, path), path)
+
+
+def settings_from(data: dict[str, Any], path: Path) -> Settings:
     extra = (data.get("extra") or {}).get("paperfeed") or {}
     if not isinstance(extra, dict):
         raise ConfigError(f"{path}: extra.paperfeed must be a mapping")
@@ -110,6 +133,11 @@ def load(config_file: Path | None = None) -> Settings:
         if key not in known:
             raise ConfigError(f"{path}: extra.paperfeed.{key}: unknown setting (known: {', '.join(known)})")
         default = getattr(Settings, key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: extra.paperfeed.{key}: expected a list of names, got {value!r}")
+            values[key] = tuple(value)
+            continue
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: extra.paperfeed.{key}: expected true or false, got {value!r}")

@@ -7,6 +7,7 @@ front matter, and :func:`validate` is the only definition of a valid record.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import datetime as dt
 import re
 import unicodedata
@@ -15,19 +16,21 @@ from typing import Any
 
 from slugify import slugify
 
-NEW_ID = re.compile(r"^(\d{4})\.(\d{4,5})$")
-OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/(\d{7})$")
+# ASCII digits only: "2401.0000\uff11" must not pass as a look-alike of 2401.00001
+NEW_ID = re.compile(r"^([0-9]{4})\.([0-9]{4,5})$")
+OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/([0-9]{7})$")
 SLUG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_VERSION = re.compile(r"v\d+$")
-_ARXIV_URL = re.compile(r"^https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?$")
+_VERSION = re.compile(r"v[0-9]+$")
+_ARXIV_URL = re.compile(r"https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?")
 
-#: The keys a machine owns. Anything else in a paper's front matter
-#: (hand-added ``tags``, for instance) belongs to people and is kept as is.
+#: The keys a machine owns. People may add only ``PEOPLE_KEYS`` (hand-added tags); any
+#: other key is a typo (``titel:``) and an error, not silently kept.
 MACHINE_KEYS = (
     "id", "title", "authors", "abstract", "published", "featured", "upvotes",
     "comments", "ai_summary", "keywords", "links", "organization",
     "submitted_by", "sources",
 )
+PEOPLE_KEYS = ("tags",)
 LINK_KEYS = ("arxiv", "pdf", "huggingface", "github", "github_stars", "github_added_by", "project")
 SOURCES = ("hf-daily", "arxiv", "scrape", "lookup")
 
@@ -97,13 +100,13 @@ class PaperError(ValueError):
 
 
 def is_arxiv_id(value: str) -> bool:
-    return bool(NEW_ID.match(value) or OLD_ID.match(value))
+    return bool(NEW_ID.fullmatch(value) or OLD_ID.fullmatch(value))
 
 
 def normalize_arxiv_id(value: str) -> str | None:
     """``'http://arxiv.org/abs/2201.13452v1'`` → ``'2201.13452'``; None if not an arXiv id."""
     value = value.strip()
-    if m := _ARXIV_URL.match(value):
+    if m := _ARXIV_URL.fullmatch(value):
         value = m.group(1)
     value = _VERSION.sub("", value.removeprefix("arXiv:").removeprefix("arxiv:"))
     return value if is_arxiv_id(value) else None
@@ -120,7 +123,7 @@ def slug_id(title: str) -> str:
     """A stable id for a paper known only by its title (a page scrape)."""
     slug = slugify(normalize_title(title), max_length=80, word_boundary=True)
     if not slug:
-        raise PaperError("title", f"cannot make an id from title {title!r}")
+        raise PaperError("title", f"cannot make an id from title {title[:80]!r}")
     return slug
 
 
@@ -128,47 +131,105 @@ def relative_path(paper_id: str) -> str:
     """Where a paper's file lives inside ``papers/``, sharded by the id's yymm
     so no folder passes ~1,000 files (Hugging Face features ~650 papers a month).
     Old-style ids (``astro-ph/9904306``) keep their archive name with ``_`` for ``/``."""
-    if m := NEW_ID.match(paper_id):
+    if m := NEW_ID.fullmatch(paper_id):
         return f"{m.group(1)}/{paper_id}.md"
-    if m := OLD_ID.match(paper_id):
+    if m := OLD_ID.fullmatch(paper_id):
         return f"{m.group(2)[:4]}/{paper_id.replace('/', '_')}.md"
-    if SLUG_ID.match(paper_id):
+    if SLUG_ID.fullmatch(paper_id) and len(paper_id) <= MAX_SLUG:
         return f"no-id/{paper_id}.md"
-    raise PaperError("id", f"{paper_id!r} is neither an arXiv id nor a slug")
+    raise PaperError("id", f"{paper_id[:80]!r} is neither an arXiv id nor a slug")
 
 
-def clean_text(text: str | None) -> str:
-    """Undo hard wraps: collapse every run of whitespace to one space."""
-    return " ".join((text or "").split())
+# -- text -------------------------------------------------------------------
+
+#: Characters that reorder or hide text without showing themselves: bidi embeddings,
+#: overrides, isolates and marks, zero-width spaces and joiners, invisible operators,
+#: the byte-order mark, the soft hyphen ("Trojan Source" spoofing; look-alike titles).
+INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What no stored text may hold: :func:`clean_text` removes exactly these.
+_FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff{INVISIBLE}]")
+MAX_SLUG = 80
+#: Hand-added tags: each becomes a page and a feed, so its slug must make a short file name.
+MAX_HAND_TAGS, MAX_TAG = 20, 64
+
+
+def clean_text(text: object) -> str:
+    """Scraped text made safe to store: hard wraps undone (every run of whitespace is
+    one space), controls read as spaces, invisible characters dropped, and a lone
+    surrogate (which no file can encode) shown as U+FFFD. Anything but text is ""."""
+    if not isinstance(text, str):
+        return ""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", _SURROGATE.sub("\ufffd", text))
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` may not be stored (a character :func:`clean_text` removes), or None."""
+    if value.isascii() and value.isprintable():
+        return None
+    m = _FORBIDDEN.search(value)
+    if m is None:
+        return None
+    char = m.group()
+    kind = "a control character" if _CONTROL.match(char) or char in "\t\n\r" else \
+        "a lone surrogate" if _SURROGATE.match(char) else "an invisible character"
+    return f"holds {kind} (U+{ord(char):04X}) at character {m.start() + 1}"
+
+
+def is_url(value: object) -> bool:
+    """An absolute http(s) URL of printable ASCII, without the characters RFC 3986
+    excludes (spaces, quotes, ``<>``, backslash): safe in an attribute and a feed."""
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+
+# re.ASCII: without it IGNORECASE lets U+017F (long s) pass for "s" in "https"
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE | re.ASCII)
 
 
 # -- the validator ----------------------------------------------------------
 
 
-def _is_url(value: object) -> bool:
-    return isinstance(value, str) and re.match(r"^https?://[^\s<>\"]+$", value) is not None
-
-
 def validate(paper: Paper) -> list[PaperError]:
-    """Every way ``paper`` breaks the schema (empty when valid)."""
+    """Every way ``paper`` breaks the schema (empty when valid). The one definition of a
+    valid record: importers run it before writing, ``check`` and the build on reading."""
     errors: list[PaperError] = []
 
     def bad(name: str, message: str) -> None:
         errors.append(PaperError(name, message))
 
-    if not isinstance(paper.id, str) or not (is_arxiv_id(paper.id) or SLUG_ID.match(paper.id)):
-        bad("id", f"{paper.id!r} is not an arXiv id (2405.15738, astro-ph/9904306) or a slug; quote it")
+    def text(name: str, value: object) -> None:
+        if isinstance(value, str) and (problem := text_problem(value)):
+            bad(name, problem)
+
+    if not isinstance(paper.id, str) or not (is_arxiv_id(paper.id) or (
+            SLUG_ID.fullmatch(paper.id) and len(paper.id) <= MAX_SLUG)):
+        quote = "" if isinstance(paper.id, str) else "; quote it, so YAML keeps it text"
+        bad("id", f"{str(paper.id)[:80]!r} is not an arXiv id (ASCII: 2405.15738, astro-ph/9904306) or a slug{quote}")
     if not isinstance(paper.title, str) or not paper.title.strip():
         bad("title", "must be a non-empty string")
+    text("title", paper.title)
     for name in ("authors", "keywords", "sources"):
         value = getattr(paper, name)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             bad(name, "must be a list of non-empty strings")
+        else:
+            for i, item in enumerate(value):
+                if problem := text_problem(item):
+                    bad(name, f"item {i + 1} {problem}")
+                    break
     if not isinstance(paper.abstract, str):
         bad("abstract", "must be a string")
-    if paper.published is not None and not isinstance(paper.published, dt.date):
-        bad("published", f"{paper.published!r} is not a date (YYYY-MM-DD)")
-    if not isinstance(paper.featured, list) or not all(isinstance(d, dt.date) for d in paper.featured):
+    text("abstract", paper.abstract)
+    for name in ("published",):
+        value = getattr(paper, name)
+        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+            bad(name, f"{value!r} is not a date (YYYY-MM-DD)")
+    if not isinstance(paper.featured, list) or not all(
+            isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in paper.featured):
         bad("featured", "must be a list of dates (YYYY-MM-DD)")
     elif paper.featured != sorted(set(paper.featured)):
         bad("featured", "must be sorted and without repeats")
@@ -180,17 +241,52 @@ def validate(paper: Paper) -> list[PaperError]:
         value = getattr(paper, name)
         if value is not None and not isinstance(value, str):
             bad(name, "must be a string")
+        text(name, value)
     links = paper.links
     for name in ("arxiv", "pdf", "huggingface", "github", "project"):
         value = getattr(links, name)
-        if value is not None and not _is_url(value):
-            bad(f"links.{name}", f"{value!r} is not an http(s) URL")
+        if value is not None and not is_url(value):
+            bad(f"links.{name}", f"{str(value)[:200]!r} is not an http(s) URL")
     if links.github_stars is not None and (type(links.github_stars) is not int or links.github_stars < 0):
         bad("links.github_stars", f"{links.github_stars!r} is not a count")
-    unknown = [s for s in paper.sources if isinstance(s, str) and s not in SOURCES]
+    if links.github_added_by is not None and not isinstance(links.github_added_by, str):
+        bad("links.github_added_by", "must be a string")
+    text("links.github_added_by", links.github_added_by)
+    unknown = [s for s in paper.sources if isinstance(s, str) and s not in SOURCES] \
+        if isinstance(paper.sources, list) else []
     if unknown:
-        bad("sources", f"unknown source {unknown[0]!r} (known: {', '.join(SOURCES)})")
+        bad("sources", f"unknown source {unknown[0][:80]!r} (known: {', '.join(SOURCES)})")
+    for key in paper.extra:
+        if key not in PEOPLE_KEYS:
+            bad(str(key), unknown_key(key))
+    if "tags" in paper.extra and (problem := _hand_tags_problem(paper.extra["tags"])):
+        bad("tags", problem)
+    if paper.body.strip():
+        bad("body", "a paper file holds front matter only: write a note instead, in its own file under "
+                    "notes/ (see CONTRIBUTING.md)")
     return errors
+
+
+def unknown_key(key: object) -> str:
+    """The message for a front-matter key nobody defined, with the likeliest intended key."""
+    known = MACHINE_KEYS + PEOPLE_KEYS
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    return f"unknown key{hint}"
+
+
+def _hand_tags_problem(value: object) -> str | None:
+    tags = [value] if isinstance(value, str) else value
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        return "must be a list of tag names"
+    if len(tags) > MAX_HAND_TAGS:
+        return f"at most {MAX_HAND_TAGS} tags"
+    for tag in tags:
+        if problem := text_problem(tag):
+            return f"{tag[:40]!r} {problem}"
+        if len(tag) > MAX_TAG or not slugify(tag):
+            return f"{tag[:40]!r}: a tag is 1 to {MAX_TAG} characters with at least one letter or digit"
+    return None
 
 
 # -- front matter mapping ---------------------------------------------------
@@ -217,6 +313,9 @@ def to_front_matter(paper: Paper) -> dict[str, Any]:
 def from_front_matter(data: dict[str, Any], body: str = "") -> Paper:
     """Build a Paper from parsed front matter; raises PaperError on a wrong shape
     (the full check is :func:`validate`)."""
+    for key in data:
+        if key not in MACHINE_KEYS and key not in PEOPLE_KEYS:
+            raise PaperError(str(key), unknown_key(key))
     if "id" not in data:
         raise PaperError("id", "missing")
     if "title" not in data:
@@ -224,7 +323,7 @@ def from_front_matter(data: dict[str, Any], body: str = "") -> Paper:
     links = data.get("links") or {}
     if not isinstance(links, dict):
         raise PaperError("links", "must be a mapping")
-    unknown_links = sorted(set(links) - set(LINK_KEYS))
+    unknown_links = sorted(str(k) for k in set(links) - set(LINK_KEYS))
     if unknown_links:
         raise PaperError(f"links.{unknown_links[0]}", f"unknown link kind (known: {', '.join(LINK_KEYS)})")
     extra = {k: v for k, v in data.items() if k not in MACHINE_KEYS}

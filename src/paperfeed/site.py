@@ -10,6 +10,7 @@ MkDocs renders only those (publish/incremental.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -19,11 +20,13 @@ from pathlib import Path
 
 from paperfeed import search
 from paperfeed.archive.check import Report, check
-from paperfeed.archive.store import ArchiveError, sync_tree
+from paperfeed.archive.store import ArchiveError
+from paperfeed.publish.tree import sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
 from paperfeed.pages.generate import GENERATED, Options, Pages
+from paperfeed.pages.render import shown
 from paperfeed.pages.taxonomy import Taxonomy
 from paperfeed.publish import compact, incremental, lean, prerendered
 from paperfeed.publish.cache import BuildCache
@@ -47,6 +50,8 @@ class Generated:
     incremental: bool = False
     #: seconds spent in each stage (``paperfeed build --timings``)
     timings: dict[str, float] = field(default_factory=dict)
+    #: what the build wants said (a build cache it could not read)
+    notices: list[str] = field(default_factory=list)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -64,11 +69,15 @@ def _mtime(path: Path) -> int:
         return -1
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _read(settings: Settings, cache: BuildCache | None) -> Report:
     report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None)
     if report.problems:
         listing = "\n".join(str(p) for p in report.problems[:20])
-        raise BuildError(f"{len(report.problems)} problems in the archive or its notes "
+        raise BuildError(f"{plural(len(report.problems), 'problem')} in the archive or its notes "
                          f"(run 'paperfeed check'); nothing was written:\n{listing}")
     return report
 
@@ -88,7 +97,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     if not site_url.startswith(("http://", "https://")):
         raise BuildError(f"{config_file}: site_url must be the site's address (https://owner.github.io/repo/): "
                          "feeds need absolute links")
-    papers = [e.paper for e in report.entries]
+    papers = [shown(e.paper) for e in report.entries]  # what pages show: tagging never reads a 1 MB abstract
     path_of = {e.paper.id: e.path for e in report.entries}
     docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
 
@@ -137,21 +146,29 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
 
 
 def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None,
-          clean: bool = False) -> Generated:
+          clean: bool = False, allow_empty: bool = False) -> Generated:
     """Generate the pages, then run the MkDocs build into ``site_dir``: only the pages
-    that changed, when the last build's signature still holds (or everything, ``clean``)."""
+    that changed, when the last build's signature still holds (or everything, ``clean``).
+    An archive that is missing or holds no paper is refused unless ``allow_empty``: a
+    wrong ``--papers`` must not replace a good site with an empty one."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    if not allow_empty and not settings.papers_dir.is_dir():
+        raise BuildError(f"{settings.papers_dir}: no such folder, so no papers: nothing was built "
+                         "(check --papers or extra.paperfeed.papers; --allow-empty builds an empty site)")
+    refuse_links(config_file)
     start = time.perf_counter()
-    cache = BuildCache(settings.cache_dir / "build.pickle", fresh=clean)
+    cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
+
     loaded = time.perf_counter() - start
     generated = generate(settings=settings, config_file=config_file, cache=cache)
+    generated.notices += [cache.notice] if cache.notice else []
     generated.timings["load and save the build cache"] = loaded
-    if strict and generated.papers == 0:
-        # the publish job builds strictly: an empty archive must not replace a good site
-        raise BuildError(f"{settings.papers_dir} holds no papers: refusing a strict build of an empty site")
+    if generated.papers == 0 and not allow_empty:
+        raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
+                         "(--allow-empty builds an empty site)")
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
@@ -178,6 +195,27 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     stamp.write()
     generated.incremental = dirty
     return generated
+
+
+def refuse_links(config_file: Path) -> None:
+    """A build never follows a symbolic link: MkDocs would copy what one points at (a file
+    from outside the repository) into the site. The archive's own folders are checked
+    with the rest of the archive; here, the hand-written pages and the templates."""
+    root = config_file.parent
+    mkdocs = read_mkdocs_yml(config_file)
+    theme = mkdocs.get("theme") if isinstance(mkdocs.get("theme"), dict) else {}
+    folders = [root / str(mkdocs.get("docs_dir") or "docs")]
+    if theme.get("custom_dir"):
+        folders.append(root / str(theme["custom_dir"]))
+    generated = {(folders[0] / g).resolve() for g in GENERATED}
+    for folder in folders:
+        for where, subfolders, names in os.walk(folder):
+            base = Path(where)
+            subfolders[:] = [d for d in subfolders if (base / d).resolve() not in generated or (base / d).is_symlink()]
+            for name in subfolders + names:
+                if (base / name).is_symlink():
+                    raise BuildError(f"{base / name}: a symbolic link; the site is built from plain files only "
+                                     "(a link could publish a file from outside the repository)")
 
 
 def serve(*, settings: Settings, config_file: Path, address: str = "127.0.0.1:8000") -> None:

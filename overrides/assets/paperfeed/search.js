@@ -98,6 +98,11 @@ function mount(box) {
     if (!input.value) meta.textContent = `Type to search ${index.manifest.docs.toLocaleString("en")} papers`;
   }
 
+  // A result links only to a page of this site: a relative path of plain segments, never a
+  // scheme (javascript:), a host (//) or a way up (..), whatever a tampered index says.
+  const SAFE_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/;
+  const pageUrl = (u) => (typeof u === "string" && SAFE_PATH.test(u) ? new URL(u, site).href : null);
+
   async function more() {
     const { result, names } = shown;
     const start = list.children.length;
@@ -106,9 +111,10 @@ function mount(box) {
     if (shown.result !== result) return;
     list.querySelector(".md-search-result__more")?.remove();
     fragments.forEach((f) => {
-      if (!f) return;
+      const href = f && pageUrl(f.u);
+      if (!href) return;
       const item = list.appendChild(element("li", { class: "md-search-result__item" }));
-      const link = item.appendChild(element("a", { href: new URL(f.u, site).href, class: "md-search-result__link", tabindex: "-1" }));
+      const link = item.appendChild(element("a", { href, class: "md-search-result__link", tabindex: "-1" }));
       const article = link.appendChild(element("article", { class: "md-search-result__article md-typeset" }));
       article.appendChild(element("div", { class: "md-search-result__icon md-icon" }));
       marked(article.appendChild(element("h1")), f.t, result.query, index.stopwords);

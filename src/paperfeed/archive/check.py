@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperfeed.archive.notes import Note, read_notes
-from paperfeed.archive.store import ArchiveError, Entry, key_line, paper_files, path_for, read_entries
+from paperfeed.archive.store import ArchiveError, Entry, key_line, listing, path_for, read_entries
 
 
 @dataclass
@@ -23,10 +23,9 @@ def check(root: Path, notes: Path | None = None, *, read: Callable[[Path], Entry
     through its cache), and every note under ``notes``."""
     report = Report()
     seen: dict[str, Path] = {}
-    for path in root.rglob("*"):
-        if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
-            report.problems.append(ArchiveError(path, "not a paper file (paper files end in .md)"))
-    for result in read_entries(paper_files(root), read):
+    found = listing(root)
+    report.problems += found.strays
+    for result in read_entries(found.files, read):
         if isinstance(result, ArchiveError):
             report.problems.append(result)
             continue

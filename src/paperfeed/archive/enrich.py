@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperfeed.archive import lock
 from paperfeed.archive.merge import fill_missing
 from paperfeed.archive.update import Outcome, Workspace
-from paperfeed.model import Links, Paper, normalize_arxiv_id, normalize_title
+from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id, normalize_title
 from paperfeed.sources import SourceError
 from paperfeed.sources.arxiv import ArxivError
+from paperfeed.sources.problems import admit
 
 Lookup = Callable[[Paper], "Paper | None"]
 
@@ -56,13 +58,16 @@ def read_lookup_table(path: Path) -> dict[str, Paper]:
             published = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise LookupTableError(f"{path}:{line}: first_version_date {date!r} is not YYYY-MM-DD") from None
-        table[normalize_title(row["title"])] = Paper(
-            id=arxiv_id, title=row["title"].strip(),
-            authors=[a.strip() for a in (row.get("authors") or "").split(";") if a.strip()],
+        paper, problems = admit(Paper(
+            id=arxiv_id, title=clean_text(row["title"]),
+            authors=[name for a in (row.get("authors") or "").split(";") if (name := clean_text(a))],
             published=published,
             links=Links(arxiv=f"https://arxiv.org/abs/{arxiv_id}", pdf=f"https://arxiv.org/pdf/{arxiv_id}"),
             sources=["lookup"],
-        )
+        ), source=str(path), index=line, unit="line")
+        if paper is None or problems:
+            raise LookupTableError(str(problems[0]))
+        table[normalize_title(row["title"])] = paper
     return table
 
 
@@ -81,6 +86,11 @@ def search_lookup(search: Callable[[str], list[Paper]]) -> Lookup:
 def enrich(root: Path, lookup: Lookup, *, progress: Callable[[int], None] | None = None) -> EnrichResult:
     """Fill in every id-less paper of the archive that ``lookup`` can find; when the lookup
     fails, save what was found and say why it stopped."""
+    with lock.writing(root):
+        return _enrich(root, lookup, progress)
+
+
+def _enrich(root: Path, lookup: Lookup, progress: Callable[[int], None] | None) -> EnrichResult:
     ws = Workspace.load(root, everything=True)
     result = EnrichResult(Outcome())
     for paper in [p for p in ws.papers() if not p.has_arxiv_id]:

@@ -28,8 +28,8 @@ import markdown
 import nh3
 import yaml
 
-from paperfeed.archive.store import ArchiveError
-from paperfeed.model import relative_path
+from paperfeed.archive.store import ArchiveError, listing
+from paperfeed.model import relative_path, text_problem
 
 MAX_BYTES = 10_000
 HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")  # GitHub's rule for usernames
@@ -62,9 +62,20 @@ def note_dir(paper_id: str) -> str:
     return relative_path(paper_id)[: -len(".md")]
 
 
+def parse_author(text: str) -> str | None:
+    """Who signed a note, from its text; None when it cannot be read."""
+    try:
+        author = frontmatter.loads(text).metadata.get("author")
+    except (yaml.YAMLError, ValueError, TypeError):
+        return None
+    return author if isinstance(author, str) else None
+
+
 def _body_problems(path: Path, body: str, first_line: int) -> list[ArchiveError]:
     problems = []
     for number, line in enumerate(body.splitlines(), start=first_line):
+        if problem := text_problem(line):
+            problems.append(ArchiveError(path, f"the line {problem}", number))
         for tag, attrs in _HTML_TAG.findall(line):
             if tag.lower() not in TAGS:
                 problems.append(ArchiveError(path, f"HTML <{tag}> is not allowed in a note: write Markdown", number))
@@ -127,12 +138,9 @@ def read_notes(root: Path, paper_ids: set[str]) -> tuple[dict[str, list[Note]], 
     problems: list[ArchiveError] = []
     if not root.is_dir():
         return notes, problems
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        if path.suffix != ".md":
-            problems.append(ArchiveError(path, "not a note (notes are .md files)"))
-            continue
+    found_files = listing(root, what="note")
+    problems += found_files.strays
+    for path in found_files.files:
         note, found = read_note(path, root)
         problems += found
         if note is None:

@@ -30,6 +30,41 @@ _HANDLER = frontmatter.YAMLHandler()
 # YAML's line width: long abstracts fold onto several lines so a diff shows
 # which part of an abstract changed.
 _WIDTH = 100
+#: A paper file's largest size: a real one is a few KB (664 authors make 20 KB); GitHub
+#: refuses files over 100 MB, and one paper must never come near that.
+MAX_FILE_BYTES = 2_000_000
+
+
+class _StrictLoader(_Loader):
+    """libyaml's safe loader, but a key given twice is an error (YAML would keep the last
+    silently) and an impossible date (2026-02-30) names its line instead of a traceback."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: dict[object, yaml.Mark] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark).line
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a plain name", key_node.start_mark) from None
+                if seen[key] is not key_node.start_mark:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"{key!r} appears twice (first on line {first + 1})", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_FENCE = re.compile(r"^-{3,}\s*$", re.M)
 
 
 class ArchiveError(Exception):
@@ -39,8 +74,14 @@ class ArchiveError(Exception):
         self.path = Path(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line else str(self.path)
+        shown = printable_path(self.path)
+        where = f"{shown}:{line}" if line else shown
         super().__init__(f"{where}: {message}")
+
+
+def printable_path(path: Path | str) -> str:
+    """A file name is data too: a newline in it must not start a new line of output."""
+    return _CONTROL_IN_NAME.sub(lambda m: repr(m.group())[1:-1], str(path))
 
 
 @dataclass
@@ -71,18 +112,25 @@ def dumps(paper: Paper) -> str:
 
 def loads(text: str, path: Path | str = "<string>") -> Paper:
     """Parse a paper file's text; errors name the file, line and field."""
+    if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise ArchiveError(path, f"a paper file is at most {MAX_FILE_BYTES:,} bytes", 1)
     try:
         fm, body = _HANDLER.split(text.lstrip("\ufeff"))
     except ValueError:
+        if text.lstrip("\ufeff").startswith("---"):
+            raise ArchiveError(path, "the front matter has no closing '---' line", 1) from None
         raise ArchiveError(path, "no YAML front matter (the file must start with a '---' line)", 1) from None
     try:
-        data = yaml.load(fm, Loader=_Loader)
+        data = yaml.load(fm, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct began: the line to fix.
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None  # 0-based, and the split keeps the newline after '---'
         context = f" ({exc.context})" if exc.context else ""
-        raise ArchiveError(path, f"invalid YAML: {exc.problem or exc}{context}", line) from None
+        key = _key_at(text, line) if line else None
+        # a value YAML read but we refuse (a repeated key, an impossible date) is not a syntax error
+        what = "" if isinstance(exc, yaml.constructor.ConstructorError) and not exc.context else "invalid YAML: "
+        raise ArchiveError(path, f"{f'{key}: ' if key else ''}{what}{exc.problem or exc}{context}", line) from None
     except yaml.YAMLError as exc:
         raise ArchiveError(path, f"invalid YAML: {exc}", 1) from None
     if not isinstance(data, dict):
@@ -94,8 +142,26 @@ def loads(text: str, path: Path | str = "<string>") -> Paper:
         raise ArchiveError(path, str(exc), key_line(text, name)) from None
     errors = validate(paper)
     if errors:
-        raise ArchiveError(path, str(errors[0]), key_line(text, errors[0].field))
+        name = errors[0].field
+        raise ArchiveError(path, str(errors[0]), _body_line(text) if name == "body" else key_line(text, name))
     return paper
+
+
+def _key_at(text: str, line: int) -> str | None:
+    """The top-level front-matter key whose value spans ``line`` (1-based)."""
+    lines = text.splitlines()[:line]
+    for candidate in reversed(lines[1:]):
+        if m := re.match(r"^([^\s#:-][^:]*):", candidate):
+            return m.group(1)
+    return None
+
+
+def _body_line(text: str) -> int:
+    """The first line of text after the front matter's closing '---'."""
+    fences = [m for m in _FENCE.finditer(text)][:2]
+    start = text.count("\n", 0, fences[-1].end()) + 1 if len(fences) == 2 else 1
+    lines = text.splitlines()
+    return next((n for n in range(start + 1, len(lines) + 1) if lines[n - 1].strip()), start)
 
 
 def key_line(text: str, field_name: str) -> int | None:
@@ -141,10 +207,61 @@ def read_entry(path: Path) -> Entry:
 
 
 def paper_files(root: Path) -> list[Path]:
-    """Every paper file under ``root``, in a stable order."""
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.glob("**/*.md") if not p.name.startswith("."))
+    """Every paper file under ``root``, in a stable order (never through a symbolic link)."""
+    return listing(root).files
+
+
+@dataclass
+class Listing:
+    """What a folder of the archive (papers/ or notes/) holds."""
+
+    #: the plain ``.md`` files, sorted
+    files: list[Path]
+    #: everything else, each with why it may not be there
+    strays: list[ArchiveError]
+
+
+#: Files that may sit in an archive folder without being data.
+_ALLOWED = (".gitkeep", ".paperfeed.lock")
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def listing(root: Path, *, what: str = "paper file") -> Listing:
+    """The ``.md`` files under ``root`` and the strays: symbolic links (never followed: a
+    link could publish a file from outside the repository), temp files a killed writer
+    left, hidden files, names with control characters, and files of other kinds."""
+    files: list[Path] = []
+    strays: list[ArchiveError] = []
+    for folder, subfolders, names in os.walk(root):  # os.walk never follows a linked folder
+        base = Path(folder)
+        for name in list(subfolders):
+            path = base / name
+            if path.is_symlink() or name.startswith(".") or _CONTROL_IN_NAME.search(name):
+                subfolders.remove(name)
+                strays.append(ArchiveError(path, _stray(path, name, what) + " (a folder)"))
+        subfolders.sort()
+        for name in names:
+            path = base / name
+            if name in _ALLOWED:
+                continue
+            if name.endswith(".md") and not name.startswith(".") and not path.is_symlink() \
+                    and not _CONTROL_IN_NAME.search(name) and path.is_file():
+                files.append(path)
+            else:
+                strays.append(ArchiveError(path, _stray(path, name, what)))
+    return Listing(sorted(files), sorted(strays, key=lambda e: str(e.path)))
+
+
+def _stray(path: Path, name: str, what: str) -> str:
+    if path.is_symlink():
+        return f"a symbolic link: a {what} must be a plain file (a link can point outside the repository)"
+    if _CONTROL_IN_NAME.search(name):
+        return "the name holds a control character or bytes that are not UTF-8: rename it"
+    if name.startswith(".") and name.endswith(".tmp"):
+        return "left by a command that was killed while writing: delete it (the next import removes it)"
+    if name.startswith("."):
+        return f"a hidden file, not a {what}"
+    return f"not a {what} ({what}s end in .md)"
 
 
 def read_entries(paths: Iterable[Path], read: Callable[[Path], Entry] | None = None) -> Iterator[Entry | ArchiveError]:
@@ -174,44 +291,3 @@ def remove_file(path: Path) -> None:
         path.parent.rmdir()
     except OSError:
         pass  # not empty
-
-
-def sync_tree(root: Path, files: dict[str, str | bytes], *, owned: tuple[str, ...],
-              keep: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
-    """Make the generated part of ``root`` (the ``owned`` files and folders) hold
-    exactly ``files`` (and ``keep``, left as they are): write those whose bytes
-    changed, delete the stale ones. Untouched files keep their mtime, so an
-    incremental build can skip them. Returns the paths written and deleted.
-
-    These are build outputs, written in place: an interrupted run leaves a file
-    that differs from what the next run makes, which rewrites it."""
-    written: list[str] = []
-    deleted: list[str] = []
-    for rel, text in files.items():
-        path = root / rel
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(rel)
-    for name in owned:
-        top = root / name
-        if top.is_file():
-            if name not in files and name not in keep:
-                top.unlink()
-                deleted.append(name)
-            continue
-        # os.walk, not Path.rglob: this lists every generated file (100,000s of them)
-        for folder, _, names in os.walk(top, topdown=False):
-            prefix = Path(folder).relative_to(root).as_posix() + "/"
-            for file_name in names:
-                rel = prefix + file_name
-                if rel not in files and rel not in keep:
-                    os.unlink(os.path.join(folder, file_name))
-                    deleted.append(rel)
-            if not os.listdir(folder):
-                os.rmdir(folder)
-    return written, deleted

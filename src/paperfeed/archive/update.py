@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperfeed.archive import lock
 from paperfeed.archive.merge import merge
-from paperfeed.archive.store import ArchiveError, Entry, paper_files, path_for, read_entry, remove_file, write_paper
+from paperfeed.archive.store import (ArchiveError, Entry, dumps, loads, paper_files, path_for, read_entry,
+                                     remove_file, write_text_atomic)
 from paperfeed.model import Paper, normalize_title
 
 
@@ -25,6 +27,8 @@ class Outcome:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    #: temp files a killed writer had left, removed
+    swept: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         return f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
@@ -106,15 +110,28 @@ class Workspace:
         return by_title
 
     def save(self) -> Outcome:
-        """Write every record whose bytes changed; remove files of merged slug papers."""
+        """Write every record whose bytes changed; remove files of merged slug papers.
+
+        Every file's new text is made and read back with the reader's own checks
+        before the first write: a record that ``check`` would refuse stops the run
+        with nothing written (importers drop bad fields before they get here)."""
         outcome = Outcome()
+        writes: list[tuple[Path, str]] = []
         for paper_id in sorted(self._papers):
-            paper = self._papers[paper_id]
             entry = self._on_disk.get(paper_id)
-            if write_paper(self.root, paper, old_text=entry.text if entry else None):
-                (outcome.updated if entry else outcome.new).append(paper_id)
-            else:
+            path = path_for(self.root, paper_id)
+            try:
+                text = dumps(self._papers[paper_id])
+            except (UnicodeError, ValueError) as exc:  # not reachable from the importers, which admit() first
+                raise ArchiveError(path, f"cannot be written: {exc}") from None
+            if entry is not None and text == entry.text:
                 outcome.unchanged.append(paper_id)
+                continue
+            loads(text, path)  # raises ArchiveError naming the file, line and field
+            writes.append((path, text))
+            (outcome.updated if entry else outcome.new).append(paper_id)
+        for path, text in writes:
+            write_text_atomic(path, text)
         for old_id in sorted(self._moved):
             if old_id in self._on_disk and old_id not in self._papers:
                 remove_file(self._on_disk[old_id].path)
@@ -123,11 +140,14 @@ class Workspace:
 
 
 def apply(root: Path, papers: list[Paper]) -> Outcome:
-    """Merge ``papers`` (in order) into the archive at ``root`` and write the result."""
+    """Merge ``papers`` (in order) into the archive at ``root`` and write the result,
+    holding the archive's lock from the first read to the last write."""
     everything = any(not p.has_arxiv_id for p in papers)
-    ws = Workspace.load(root, ids=[p.id for p in papers], everything=everything)
-    touched = {ws.add(p).id for p in papers}
-    outcome = ws.save()
+    with lock.writing(root) as swept:
+        ws = Workspace.load(root, ids=[p.id for p in papers], everything=everything)
+        touched = {ws.add(p).id for p in papers}
+        outcome = ws.save()
+    outcome.swept = swept
     # Papers that were only read (to match titles) are not part of this batch's story.
     outcome.unchanged = [i for i in outcome.unchanged if i in touched]
     return outcome

@@ -11,6 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
 from paperfeed import __version__
 from paperfeed.feeds.items import FeedInfo, xml_safe
@@ -44,7 +45,9 @@ def _generator(info: FeedInfo, *, site_url: str, ext: str, rss: bool) -> FeedGen
         fe.published(item.moment)
         fe.updated(item.moment)
         if item.summary:
-            fe.summary(item.summary)  # RSS <description>; the content goes to content:encoded
+            # RSS's <description> is HTML (readers render it), Atom's <summary> plain text: the
+            # summary's text, "Let's <think>" included, must reach the reader as it is
+            fe.summary(str(escape(item.summary)) if rss else item.summary)
         fe.content(item.content_html, type="html")
         for name in item.authors:
             if rss:

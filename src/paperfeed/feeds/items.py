@@ -71,6 +71,11 @@ def _links(paper: Paper, page_url: str) -> Markup:
     return Markup(" · ").join(items)
 
 
+def _authors(names: list[str]) -> str:
+    more = len(names) - r.AUTHORS_SHOWN
+    return ", ".join(names[:r.AUTHORS_SHOWN]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day: dt.date) -> FeedItem:
     """A paper as a feed item; its id is its arXiv URL (or, without an arXiv id, its page URL)."""
     parts = []
@@ -79,7 +84,7 @@ def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day:
     if paper.abstract:
         parts.append(Markup("<p>{}</p>").format(paper.abstract))
     if paper.authors:
-        parts.append(Markup("<p><em>{}</em></p>").format(", ".join(paper.authors)))
+        parts.append(Markup("<p><em>{}</em></p>").format(_authors(paper.authors)))
     if tags:
         parts.append(Markup("<p>Tags: {}</p>").format(", ".join(name for _, name in tags)))
     parts.append(Markup("<p>{}</p>").format(_links(paper, page_url)))
@@ -88,7 +93,7 @@ def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day:
         id=stable, url=page_url, title=xml_safe(paper.title), day=day,
         content_html=xml_safe(str(Markup("\n").join(parts))),
         summary=xml_safe(paper.ai_summary or r.excerpt(paper.abstract)),
-        authors=tuple(xml_safe(a) for a in paper.authors), tags=tuple((s, xml_safe(n)) for s, n in tags),
+        authors=tuple(xml_safe(a) for a in paper.authors[:r.AUTHORS_SHOWN]), tags=tuple((s, xml_safe(n)) for s, n in tags),
         external_url=paper.links.arxiv)
 
 

@@ -10,7 +10,6 @@ from markupsafe import escape
 
 from paperfeed.archive import notes as notes_mod
 from paperfeed.archive.notes import Note
-from paperfeed.model import Paper
 from paperfeed.pages import render as r
 
 if TYPE_CHECKING:
@@ -38,13 +37,11 @@ def note_html(note: Note) -> str:
             "</section>\n\n")
 
 
-def notes_section(paper: Paper, notes: list[Note], add_url: str | None) -> str:
-    """The Notes section of a paper page: each note, the file body, and the "Add a note" link."""
+def notes_section(notes: list[Note], add_url: str | None) -> str:
+    """The Notes section of a paper page: each note, and the "Add a note" link."""
     out = [f'<h2 id="notes">Notes ({len(notes)})</h2>\n\n' if notes else '<h2 id="notes">Notes</h2>\n\n']
     out += [note_html(n) for n in notes]
-    if paper.body.strip():  # people-owned text in the paper's own file, rendered as safely as a note
-        out.append(f'<div class="pf-note__body">{notes_mod.render(paper.body)}</div>\n\n')
-    if not notes and not paper.body.strip():
+    if not notes:
         out.append("<p>No notes yet.</p>\n\n")
     if add_url:
         out.append(f'<p class="pf-add-note"><a href="{escape(add_url)}">Add a note</a> (a pull request on '

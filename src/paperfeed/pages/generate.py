@@ -102,7 +102,7 @@ class Pages:
         self.options = options
         self.notes = notes or {}
         self.taxonomy = taxonomy
-        self.papers = sorted(papers, key=_sort_key)
+        self.papers = sorted(map(r.shown, papers), key=_sort_key)
         # each paper's tags (a build passes the ones its cache kept)
         self.tags = tags if tags is not None else {p.id: taxonomy.tags_for(p) for p in self.papers}
         by_day: dict[dt.date, list[Paper]] = defaultdict(list)
@@ -239,7 +239,7 @@ class Pages:
         if paper.abstract:
             out.append(f'<h2 id="abstract">Abstract</h2>\n\n<div class="pf-abstract">\n'
                        f'<p>{r.rich_text(paper.abstract)}</p>\n</div>\n\n')
-        out.append(annotations.notes_section(paper, self.notes.get(paper.id, []), annotations.add_note_url(
+        out.append(annotations.notes_section(self.notes.get(paper.id, []), annotations.add_note_url(
             self.options.repo_url, self.options.branch, paper.id)))
         if paper.ai_summary:
             out.append(f'<h2 id="ai-summary">AI summary</h2>\n\n<div class="pf-summary">\n'

@@ -10,6 +10,7 @@ attributes is thrown away and the TeX source shown instead.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable
@@ -141,7 +142,8 @@ def authors_short(authors: list[str], limit: int = 3) -> str:
 def excerpt(value: str, limit: int = 300) -> str:
     if len(value) <= limit:
         return value
-    cut = value[:limit].rsplit(" ", 1)[0]
+    cut = value[:limit]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut  # a word, unless it is very long
     # never cut inside a $…$ pair: drop the dangling half
     if cut.count("$") % 2:
         cut = cut[: cut.rfind("$")].rstrip()
@@ -151,6 +153,24 @@ def excerpt(value: str, limit: int = 300) -> str:
 #: Authors a paper page lists: a few papers have hundreds (664 in the real corpus), which
 #: would make their pages grow without bound; the rest are one click away, on arXiv.
 AUTHORS_SHOWN = 100
+#: The most of each text that pages, feeds and search show of one paper, whatever its file
+#: holds: well above any real paper's (titles reach 175 characters, abstracts 1,923, names
+#: 55, summaries 1,606, keywords 33 of up to 73), so only a broken or hostile record is cut.
+LIMITS = {"title": 300, "abstract": 5_000, "ai_summary": 2_000, "organization": 200, "submitted_by": 100}
+NAME_LIMIT, KEYWORDS_SHOWN = 100, 50
+
+
+def shown(paper: Paper) -> Paper:
+    """``paper`` as every page, feed and search file shows it: each text cut to its limit
+    (at a word, with " …"), names too; the list of authors keeps its length, since its
+    readers show the first ``AUTHORS_SHOWN`` and count the rest."""
+    changes: dict[str, object] = {name: excerpt(value, limit) for name, limit in LIMITS.items()
+                                  if isinstance(value := getattr(paper, name), str) and len(value) > limit}
+    if any(len(a) > NAME_LIMIT for a in paper.authors):
+        changes["authors"] = [excerpt(a, NAME_LIMIT) for a in paper.authors]
+    if len(paper.keywords) > KEYWORDS_SHOWN or any(len(k) > NAME_LIMIT for k in paper.keywords):
+        changes["keywords"] = [excerpt(k, NAME_LIMIT) for k in paper.keywords[:KEYWORDS_SHOWN]]
+    return dataclasses.replace(paper, **changes) if changes else paper
 
 
 def authors_full(paper: Paper) -> Markup:

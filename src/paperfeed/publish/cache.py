@@ -8,25 +8,39 @@ with the key they were computed from. The whole cache is salted with
 paperfeed's own source and the versions of the libraries it calls, so a
 change of code never reuses what older code computed.
 
-It is a pickle in ``.cache/paperfeed/``, local build state like Sphinx's pickled
-environment: the publish workflow restores it from the repository's own cache.
+It is an SQLite database of JSON values in ``.cache/paperfeed/``, which the
+publish workflow restores from the repository's own cache: loading it runs no
+code (a pickle would, and a poisoned cache entry must not), a save writes only
+the records that changed in one transaction, and a cache that cannot be read
+means a clean build, with one line saying so. Records are keyed by the file's
+path relative to the project, so a checkout in another folder reuses them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
-import os
-import pickle
-from collections.abc import Callable, Hashable
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 from paperfeed.archive.store import ArchiveError, Entry, loads
+from paperfeed.model import Links, Paper
 
 T = TypeVar("T")
-FORMAT = 2
+FORMAT = 3
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT,
+                                    paper TEXT, derived TEXT);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT, mtime_ns INTEGER);
+"""
 
 
 def _salt() -> str:
@@ -43,6 +57,21 @@ def _salt() -> str:
     return f"{FORMAT}-{digest.hexdigest()}"
 
 
+def paper_to_json(paper: Paper) -> str:
+    data = dataclasses.asdict(paper)
+    data["published"] = paper.published.isoformat() if paper.published else None
+    data["featured"] = [d.isoformat() for d in paper.featured]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def paper_from_json(text: str) -> Paper:
+    data = json.loads(text)
+    data["published"] = dt.date.fromisoformat(data["published"]) if data["published"] else None
+    data["featured"] = [dt.date.fromisoformat(d) for d in data["featured"]]
+    data["links"] = Links(**data["links"])
+    return Paper(**data)
+
+
 @dataclass
 class Record:
     """One paper file as last read."""
@@ -50,33 +79,59 @@ class Record:
     size: int
     mtime_ns: int
     digest: str
-    paper: Any
-    derived: dict[str, tuple[Hashable, Any]] = field(default_factory=dict)
+    paper: Paper
+    #: name → (the key it was computed from, as JSON; the value)
+    derived: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 
 class BuildCache:
     """Read paper files through the cache; derive values once per change; remember page keys."""
 
-    def __init__(self, path: Path | None, *, fresh: bool = False) -> None:
-        """Load the cache at ``path`` (unless ``fresh``); ``save`` writes it there."""
+    def __init__(self, path: Path | None, *, fresh: bool = False, root: Path | None = None) -> None:
+        """Load the cache at ``path`` (unless ``fresh``); ``save`` writes it there. Paper
+        files under ``root`` (the project) are known by their path relative to it."""
         self.path = path
+        self.root = root
         self.salt = _salt()
         self.records: dict[str, Record] = {}
         #: docs page → the key of what it shows and its file's mtime, as the last build left them
         self.pages: dict[str, tuple[str, int]] = {}
         self.hits = self.parsed = 0
-        if path is not None and not fresh and path.is_file():
-            try:
-                data = pickle.loads(path.read_bytes())  # noqa: S301 - our own build state (see docstring)
-            except Exception:  # a truncated or foreign file is only a cold cache
-                data = None
-            if isinstance(data, dict) and data.get("salt") == self.salt:
-                self.records, self.pages = data["records"], data["pages"]
+        #: why the cache on disk was not used, when it could not be read (shown by the CLI)
+        self.notice: str | None = None
         self._seen: set[str] = set()
+        self._dirty: set[str] = set()
+        self._loaded: set[str] = set()
+        if path is not None and not fresh and path.exists():
+            try:
+                self._load(path)
+            except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+                self.records, self.pages = {}, {}
+                self.notice = f"the build cache {path} cannot be read ({exc}): building everything"
+                path.unlink(missing_ok=True)
+
+    def _load(self, path: Path) -> None:
+        with _connect(path) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("salt") != self.salt:
+                return
+            for key, size, mtime_ns, digest, paper, derived in db.execute("SELECT * FROM records"):
+                self.records[key] = Record(size, mtime_ns, digest, paper_from_json(paper),
+                                           {k: tuple(v) for k, v in json.loads(derived).items()})
+            self.pages = {p: (k, m) for p, k, m in db.execute("SELECT path, key, mtime_ns FROM pages")}
+        self._loaded = set(self.records)
+
+    def key_of(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return str(path)
 
     def read_entry(self, path: Path) -> Entry:
         """``store.read_entry``, but a file whose bytes were read before is not parsed again."""
-        key = str(path)
+        key = self.key_of(path)
         self._seen.add(key)
         stat = path.stat()
         record = self.records.get(key)
@@ -85,6 +140,7 @@ class BuildCache:
             return Entry(record.paper, path, "")
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self._dirty.add(key)
         if record and record.digest == digest:
             record.size, record.mtime_ns = stat.st_size, stat.st_mtime_ns
             self.hits += 1
@@ -99,25 +155,51 @@ class BuildCache:
         return Entry(paper, path, text)
 
     def digest(self, path: Path) -> str:
-        return self.records[str(path)].digest
+        return self.records[self.key_of(path)].digest
 
-    def derived(self, path: Path, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    def derived(self, path: Path, name: str, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, unless it was computed for this very file from the same ``key``."""
-        record = self.records[str(path)]
+        record_key = self.key_of(path)
+        record = self.records[record_key]
+        key_text = json.dumps(key, sort_keys=True)
         found = record.derived.get(name)
-        if found is not None and found[0] == key:
+        if found is not None and found[0] == key_text:
             return found[1]
         value = compute()
-        record.derived[name] = (key, value)
+        record.derived[name] = (key_text, value)
+        self._dirty.add(record_key)
         return value
 
     def save(self) -> None:
-        """Write the cache (atomically); records of files no longer read are dropped."""
+        """Write what changed in one transaction; records of files no longer read are dropped."""
         if self.path is None:
             return
-        records = {k: v for k, v in self.records.items() if k in self._seen}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps({"salt": self.salt, "records": records, "pages": self.pages},
-                                     protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, self.path)
+        with _connect(self.path) as db:
+            stored = dict(db.execute("SELECT key, value FROM meta"))
+            fresh = stored.get("salt") != self.salt
+            if fresh:
+                db.execute("DELETE FROM records")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (self.salt,))
+            gone = (set() if fresh else self._loaded) - self._seen
+            db.executemany("DELETE FROM records WHERE path = ?", ((k,) for k in sorted(gone)))
+            changed = self._seen if fresh else (self._dirty & self._seen) | (self._seen - self._loaded)
+            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", (
+                (k, r.size, r.mtime_ns, r.digest, paper_to_json(r.paper),
+                 json.dumps({n: list(v) for n, v in r.derived.items()}, ensure_ascii=False, separators=(",", ":")))
+                for k in sorted(changed) if (r := self.records.get(k)) is not None))
+            db.execute("DELETE FROM pages")
+            db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((p, k, m) for p, (k, m) in self.pages.items()))
+        self._loaded, self._dirty = set(self._seen), set()
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection in one transaction (committed when the block ends without error), closed after."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.executescript(_SCHEMA)
+            yield db
+    finally:
+        db.close()

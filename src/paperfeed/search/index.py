@@ -52,6 +52,11 @@ IMPACT_MAX = K1 + 1
 #: Added per query word found in a title: more than any impact, so title matches rank first.
 TITLE_BONUS = 2.5
 TITLE_BIT = 0x80
+#: What is indexed of one paper, whatever it holds (pages/render.py cuts its texts): no
+#: query looks for a 41-letter word, and each word ends up in the manifest's shard list.
+MAX_WORD = 40
+AUTHORS_INDEXED = 100
+NOTES_INDEXED = 20_000
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ class Doc:
 
     def fields(self) -> tuple[str, ...]:
         p = self.paper
-        return (p.title, " ".join(p.authors), " ".join(self.tag_names), p.abstract, "\n".join(self.notes))
+        return (p.title, " ".join(p.authors[:AUTHORS_INDEXED]), " ".join(self.tag_names), p.abstract,
+                "\n".join(self.notes)[:NOTES_INDEXED])
 
 
 def impacts(doc: Doc) -> dict[str, int]:
@@ -97,7 +103,7 @@ def impacts(doc: Doc) -> dict[str, int]:
     for field, text in zip(FIELDS, doc.fields(), strict=True):
         if not text:
             continue
-        found = words(text)
+        found = [w for w in words(text) if len(w) <= MAX_WORD]
         if field.name == "title":
             title.update(found)
         norm = field.weight / (1 - field.b + field.b * len(found) / field.average)

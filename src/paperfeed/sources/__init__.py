@@ -65,10 +65,10 @@ def read_text(text: str, *, source: str, day: dt.date | None = None) -> Batch:
         return Batch(parsed.papers, parsed.problems, parsed.items, days, parsed.notices(source))
     if kind == "arxiv":
         try:
-            papers = arxiv.parse(text, source=source)
+            papers, problems = arxiv.parse(text, source=source)
         except arxiv.ArxivError as exc:
             raise SourceError(str(exc)) from None
-        return Batch(papers, [], len(papers))
+        return Batch(papers, problems, len(papers) + len(problems))
     if day is None:
         raise SourceError(f"{source}: a page scrape shows no year: pass --date YYYY-MM-DD")
     page = scrape.parse(text, source=source, day=day)

@@ -13,6 +13,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id
+from paperfeed.sources.problems import ItemProblem, admit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -26,8 +27,9 @@ def looks_like(text: str) -> bool:
     return head.startswith("<?xml") or head.startswith("<feed")
 
 
-def parse(text: str, *, source: str) -> list[Paper]:
-    """Parse one API response. Entries without a usable id are skipped."""
+def parse(text: str, *, source: str) -> tuple[list[Paper], list[ItemProblem]]:
+    """Parse one API response: its papers, and the entries skipped (without a usable
+    id or title) or cut down to what the archive may store."""
     if text.strip().lower().startswith("rate exceeded"):
         raise ArxivError(f"{source}: arXiv says: rate exceeded")
     try:
@@ -36,24 +38,38 @@ def parse(text: str, *, source: str) -> list[Paper]:
         raise ArxivError(f"{source}: not valid Atom XML ({exc})") from None
     if root.tag != f"{ATOM}feed":
         raise ArxivError(f"{source}: not an Atom feed (root element {root.tag!r})")
-    papers = []
-    for entry in root.iter(f"{ATOM}entry"):
+    papers: list[Paper] = []
+    problems: list[ItemProblem] = []
+    for index, entry in enumerate(root.iter(f"{ATOM}entry")):
         title = clean_text(entry.findtext(f"{ATOM}title"))
         raw_id = entry.findtext(f"{ATOM}id") or ""
         if title == "Error" and "api/errors" in raw_id:
             raise ArxivError(f"{source}: arXiv error: {clean_text(entry.findtext(f'{ATOM}summary'))}")
         arxiv_id = normalize_arxiv_id(raw_id)
         if arxiv_id is None or not title:
+            problems.append(ItemProblem(source, index, f"entry {clean_text(raw_id)[:80]!r} has no arXiv id or "
+                                        "no title; skipped", "entry"))
             continue
         published = entry.findtext(f"{ATOM}published") or ""
-        papers.append(Paper(
+        paper = Paper(
             id=arxiv_id,
             title=title,
             authors=[clean_text(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")
                      if clean_text(a.findtext(f"{ATOM}name"))],
             abstract=clean_text(entry.findtext(f"{ATOM}summary")),
-            published=dt.date.fromisoformat(published[:10]) if len(published) >= 10 else None,
+            published=_date(published),
             links=Links(arxiv=f"https://arxiv.org/abs/{arxiv_id}", pdf=f"https://arxiv.org/pdf/{arxiv_id}"),
             sources=["arxiv"],
-        ))
-    return papers
+        )
+        admitted, dropped = admit(paper, source=source, index=index, unit="entry")
+        problems += dropped
+        if admitted is not None:
+            papers.append(admitted)
+    return papers, problems
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -17,11 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id, normalize_title
-from paperfeed.sources.problems import ItemProblem
+from paperfeed.model import Links, Paper, clean_text, is_url, normalize_arxiv_id, normalize_title
+from paperfeed.sources.problems import ItemProblem, admit
 
-_GITHUB = re.compile(r"^https?://(www\.)?github\.com/", re.IGNORECASE)
-_HTTP = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_GITHUB = re.compile(r"^https?://(www\.)?github\.com/", re.IGNORECASE | re.ASCII)
 
 
 @dataclass
@@ -53,6 +52,10 @@ def parse(text: str, *, source: str, day: dt.date | None = None) -> DayFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise ValueError(f"{source}: JSON nested too deeply to be a daily papers response") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise ValueError(f"{source}: not readable JSON ({exc})") from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         # a wrapped response: {"status": ..., "date": ..., "data": [...]}
         day = day or _date(data.get("date"))
@@ -64,12 +67,16 @@ def parse(text: str, *, source: str, day: dt.date | None = None) -> DayFile:
     recovered: list[int] = []
     for index, item in enumerate(data):
         try:
-            papers.append(parse_item(_as_mapping(item), day=day))
+            paper = parse_item(_as_mapping(item), day=day)
         except ValueError as exc:
             problems.append(ItemProblem(source, index, str(exc)))
-        else:
-            if not isinstance(item, dict):
-                recovered.append(index)
+            continue
+        if not isinstance(item, dict):
+            recovered.append(index)
+        admitted, dropped = admit(paper, source=source, index=index)
+        problems += dropped
+        if admitted is not None:
+            papers.append(admitted)
     return DayFile(day, papers, problems, len(data), recovered)
 
 
@@ -108,11 +115,11 @@ def parse_item(item: dict[str, Any], *, day: dt.date | None = None) -> Paper:
     raw_id = paper.get("id")
     arxiv_id = normalize_arxiv_id(raw_id) if isinstance(raw_id, str) else None
     if arxiv_id is None:
-        raise ValueError(f"paper.id {raw_id!r} is not an arXiv id")
-    title = clean_text(_str(paper.get("title")) or _str(item.get("title")))
+        raise ValueError(f"paper.id {_short(raw_id)} is not an arXiv id")
+    title = clean_text(paper.get("title")) or clean_text(item.get("title"))
     # The item's own title keeps the $…$ math that paper.title has lost ("$\\nabla^2$DFT" vs
     # "nabla^2DFT"); take it when it is the same title otherwise.
-    curated = clean_text(_str(item.get("title")))
+    curated = clean_text(item.get("title"))
     if curated and "$" in curated and normalize_title(re.sub(r"[$\\]", "", curated)) == normalize_title(title):
         title = curated
     if not title:
@@ -120,39 +127,59 @@ def parse_item(item: dict[str, Any], *, day: dt.date | None = None) -> Paper:
 
     # The day asked for is the truth; the item's own dates drift by a day or two.
     featured = day or _date(paper.get("submittedOnDailyAt")) or _date(item.get("publishedAt"))
-    github = _str(paper.get("githubRepo"))
-    project = _str(paper.get("projectPage"))
+    github = _url(paper.get("githubRepo"))
+    github = github if github and _GITHUB.match(github) else None
+    project = _url(paper.get("projectPage"))
     org = paper.get("organization") or item.get("organization")
     submitter = paper.get("submittedOnDailyBy") or item.get("submittedBy")
     return Paper(
         id=arxiv_id,
         title=title,
-        authors=[clean_text(a.get("name")) for a in paper.get("authors") or []
-                 if isinstance(a, dict) and clean_text(a.get("name"))],
-        abstract=clean_text(_str(paper.get("summary")) or _str(item.get("summary"))),
+        authors=[name for a in _list(paper.get("authors"))
+                 if isinstance(a, dict) and (name := clean_text(a.get("name")))],
+        abstract=clean_text(paper.get("summary")) or clean_text(item.get("summary")),
         published=_date(paper.get("publishedAt")),
         featured=[featured] if featured else [],
         upvotes=_count(paper.get("upvotes")),
         comments=_count(item.get("numComments")),
-        ai_summary=clean_text(_str(paper.get("ai_summary"))) or None,
-        keywords=[clean_text(k) for k in paper.get("ai_keywords") or [] if isinstance(k, str) and k.strip()],
+        ai_summary=clean_text(paper.get("ai_summary")) or None,
+        keywords=[word for k in _list(paper.get("ai_keywords")) if (word := clean_text(k))],
         links=Links(
             arxiv=f"https://arxiv.org/abs/{arxiv_id}",
             pdf=f"https://arxiv.org/pdf/{arxiv_id}",
             huggingface=f"https://huggingface.co/papers/{arxiv_id}",
-            github=github if github and _GITHUB.match(github) and _HTTP.match(github) else None,
+            github=github,
             github_stars=_count(paper.get("githubStars")) if github else None,
-            github_added_by=_str(paper.get("githubRepoAddedBy")) if github else None,
-            project=project if project and _HTTP.match(project) else None,
+            github_added_by=clean_text(paper.get("githubRepoAddedBy")) or None if github else None,
+            project=project,
         ),
         organization=_org(org),
-        submitted_by=_str(submitter.get("user") or submitter.get("name")) if isinstance(submitter, dict) else None,
+        submitted_by=_submitter(submitter),
         sources=["hf-daily"],
     )
 
 
-def _str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _url(value: Any) -> str | None:
+    """An http(s) link, or None. Whitespace inside is a hard wrap ("github.com/\\nowner/repo")."""
+    if not isinstance(value, str):
+        return None
+    url = "".join(value.split())
+    return url if is_url(url) else None
+
+
+def _submitter(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return None
+    return clean_text(value.get("user")) or clean_text(value.get("name")) or None
 
 
 def _count(value: Any) -> int | None:
@@ -171,5 +198,5 @@ def _date(value: Any) -> dt.date | None:
 def _org(org: Any) -> str | None:
     if not isinstance(org, dict):
         return None
-    return clean_text(_str(org.get("fullname")) or _str(org.get("name"))) or None
+    return clean_text(org.get("fullname")) or clean_text(org.get("name")) or None
 

@@ -1,17 +1,24 @@
 """HTTP clients for the live sources: the Hugging Face daily papers API and arXiv.
 
 One requests Session with urllib3 retries: bounded attempts with exponential
-backoff on 429 and 5xx, honouring Retry-After (capped, so a misbehaving server
-cannot park the daily job for hours), a timeout on every request, a
-User-Agent, and an optional token from the environment.
+backoff on 429 and 5xx, a timeout on every request, a User-Agent, and an
+optional token from the environment. Nothing a server does can hold the daily
+job: an answer is read as a stream and refused past ``max_bytes``; a server
+that asks to retry later than ``max_retry_after`` is given up on at once, not
+waited for; and a whole fetch has a deadline, past which each day still
+missing is reported as given up ("gave up on DAY: reason"), so the workflow's
+alert step always runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -22,6 +29,8 @@ from paperfeed.sources import Batch, SourceError, arxiv, hf_daily
 
 USER_AGENT = f"paperfeed/{__version__} (+https://github.com/paperfeed/paperfeed)"
 TOKEN_ENV = "HF_TOKEN"
+_CHUNK = 64 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,16 +39,65 @@ class HttpSettings:
     retries: int = 4
     backoff: float = 2.0
     max_retry_after: float = 120.0
+    max_bytes: int = 10_000_000
 
 
-class _CappedRetry(Retry):
-    """urllib3's Retry, with Retry-After waits capped at ``max_retry_after``."""
+class GaveUp(SourceError):
+    """A request was abandoned (deadline, size, a server asking to wait too long); the
+    message says why, and the caller says what was given up ("gave up on DAY: …")."""
+
+
+class Deadline:
+    """The moment a whole fetch must end by."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def run(self, what: str, work: Callable[[], T]) -> T:
+        """``work()``, unless the deadline passes first: then GaveUp. The work runs in a
+        daemon thread that is left behind, so a server that drips one byte every few
+        seconds (each read within the timeout) cannot hold the fetch past its deadline."""
+        if self.left() <= 0:
+            raise GaveUp(f"the fetch's deadline ({self.seconds:.0f} s) passed before {what} was asked for")
+        box: dict[str, object] = {}
+
+        def target() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        thread = threading.Thread(target=target, daemon=True, name=f"paperfeed fetch {what}")
+        thread.start()
+        thread.join(max(self.left(), 0.0))
+        if thread.is_alive():
+            raise GaveUp(f"no complete answer within the fetch's deadline "
+                         f"({self.seconds:.0f} s, extra.paperfeed.fetch_deadline)")
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return box["value"]  # type: ignore[return-value]
+
+
+class _RetryTooLate(Exception):
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
+class _BoundedRetry(Retry):
+    """urllib3's Retry, but a Retry-After longer than ``max_retry_after`` ends the retries
+    at once: waiting hours (Retry-After: 100000) would only hold the job."""
 
     max_retry_after = 120.0
 
-    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, self.max_retry_after)
+    def sleep_for_retry(self, response=None):  # type: ignore[no-untyped-def]
+        seconds = self.get_retry_after(response) if response is not None else None
+        if seconds is not None and seconds > self.max_retry_after:
+            raise _RetryTooLate(seconds)
+        return super().sleep_for_retry(response)
 
     def new(self, **kw):  # type: ignore[no-untyped-def]
         retry = super().new(**kw)
@@ -48,7 +106,7 @@ class _CappedRetry(Retry):
 
 
 def session(settings: HttpSettings, *, token: str | None = None) -> requests.Session:
-    retry = _CappedRetry(
+    retry = _BoundedRetry(
         total=settings.retries, connect=settings.retries, read=settings.retries,
         status=settings.retries, backoff_factor=settings.backoff,
         status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
@@ -67,14 +125,33 @@ def session(settings: HttpSettings, *, token: str | None = None) -> requests.Ses
 
 def _get(s: requests.Session, url: str, params: dict[str, str], settings: HttpSettings) -> str:
     try:
-        response = s.get(url, params=params, timeout=settings.timeout)
+        response = s.get(url, params=params, timeout=settings.timeout, stream=True)
+    except _RetryTooLate as exc:
+        raise GaveUp(f"GET {url} {params}: the server asked to retry after {exc.seconds:.0f} s, more than "
+                     f"{settings.max_retry_after:.0f} s (extra.paperfeed.max_retry_after)") from None
     except requests.RequestException as exc:
         raise SourceError(f"GET {url} {params}: {type(exc).__name__}: {_reason(exc)}") from None
-    if response.status_code != 200:
-        retried = f" after {settings.retries} retries" if response.status_code in (429, 500, 502, 503, 504) else ""
-        raise SourceError(f"GET {response.url}: HTTP {response.status_code}{retried}")
-    response.encoding = response.encoding or "utf-8"
-    return response.text
+    with response:
+        if response.status_code != 200:
+            retried = f" after {settings.retries} retries" if response.status_code in (429, 500, 502, 503, 504) else ""
+            raise SourceError(f"GET {response.url}: HTTP {response.status_code}{retried}")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > settings.max_bytes:
+            raise GaveUp(f"GET {response.url}: the answer is {int(declared):,} bytes, more than "
+                         f"{settings.max_bytes:,} (extra.paperfeed.max_response_bytes)")
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                body += chunk
+                if len(body) > settings.max_bytes:
+                    raise GaveUp(f"GET {response.url}: the answer passed {settings.max_bytes:,} bytes "
+                                 "(extra.paperfeed.max_response_bytes)")
+        except requests.RequestException as exc:
+            raise SourceError(f"GET {response.url}: {type(exc).__name__}: {_reason(exc)}") from None
+    try:
+        return body.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")
 
 
 def _reason(exc: Exception) -> str:
@@ -122,6 +199,6 @@ class ArxivClient:
         finally:
             self._last = time.monotonic()
         try:
-            return arxiv.parse(text, source=self.api_url)
+            return arxiv.parse(text, source=self.api_url)[0]
         except arxiv.ArxivError as exc:
             raise SourceError(str(exc)) from None

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from paperfeed.model import Links, Paper, clean_text, slug_id
-from paperfeed.sources.problems import ItemProblem
+from paperfeed.model import Links, Paper, PaperError, clean_text, slug_id
+from paperfeed.sources.problems import ItemProblem, admit
 
 _MONTH_DAY = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})$")
 _CHROME = re.compile(
@@ -50,22 +50,29 @@ def parse(text: str, *, source: str, day: dt.date | None) -> ScrapePage:
             continue
         if pending is None:
             if len(block) > MAX_TITLE:
-                problems.append(ItemProblem(source, line_no, "a paragraph with no title line above it"))
+                problems.append(ItemProblem(source, line_no, "a paragraph with no title line above it", "line"))
                 continue
             pending = (line_no, block)
             continue
         title_line, title = pending
         pending = None
         if len(block) <= len(title):
-            problems.append(ItemProblem(source, title_line, f"title {title!r} is not followed by an abstract"))
+            problems.append(ItemProblem(source, title_line, f"title {title[:80]!r} is not followed by an abstract",
+                                        "line"))
             pending = (line_no, block)
             continue
-        papers.append(Paper(
-            id=slug_id(title), title=title, abstract=block,
-            featured=[day] if day else [], links=Links(), sources=["scrape"],
-        ))
+        try:
+            paper_id = slug_id(title)
+        except PaperError as exc:  # a title with no letter or digit that ASCII can spell
+            problems.append(ItemProblem(source, title_line, f"{exc}; skipped", "line"))
+            continue
+        paper, dropped = admit(Paper(id=paper_id, title=title, abstract=block, featured=[day] if day else [],
+                                     links=Links(), sources=["scrape"]), source=source, index=title_line, unit="line")
+        problems += dropped
+        if paper is not None:
+            papers.append(paper)
     if pending is not None:
-        problems.append(ItemProblem(source, pending[0], f"title {pending[1]!r} has no abstract"))
+        problems.append(ItemProblem(source, pending[0], f"title {pending[1][:80]!r} has no abstract", "line"))
     return ScrapePage(papers, problems, page_day)
 
 
