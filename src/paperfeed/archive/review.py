@@ -141,40 +141,48 @@ def _edits(path: Path, old_text: str, new_text: str) -> list[ArchiveError]:
 
 def _note_change(top: Path, base: str, change: Change, author: str | None,
                  maintainers: tuple[str, ...]) -> list[ArchiveError]:
-    """A note may be added by its signer, and edited or deleted by its signer or a maintainer."""
+    """A note is added by its signer, and edited or deleted by its signer or a maintainer;
+    nobody changes who signed it."""
     if author is None:
         return []  # a local run: who the pull request is by is not known
     path = top / change.path
     who = author.lower()
     moderator = who in {m.lower() for m in maintainers}
     problems = []
-    was = change.old_path if change.status in "RC" else change.path
-    if change.status in "DMRT":
-        signer = parse_author(_git(top, "show", f"{base}:{was}"))
-        if (signer or "").lower() != who and not moderator:
-            verb = "deletes" if change.status == "D" else "moves" if change.status == "R" else "edits"
-            problems.append(ArchiveError(path, f"this pull request by @{author} {verb} a note signed by "
-                                         f"@{signer}: a note is changed only by who wrote it"))
-    if change.status != "D" and path.is_file():
-        signer = parse_author(path.read_text(encoding="utf-8", errors="replace"))
-        if (signer or "").lower() != who and not (moderator and change.status in "MT"):
-            problems.append(ArchiveError(path, f"this note is signed by @{signer}, but the pull request is by "
-                                         f"@{author}: sign notes with your own GitHub handle", 2))
+    before = parse_author(_git(top, "show", f"{base}:{change.old_path or change.path}")) \
+        if change.status in "DMRT" else None
+    now = parse_author(path.read_text(encoding="utf-8", errors="replace")) \
+        if change.status != "D" and path.is_file() else None
+    if change.status in "DMRT" and (before or "").lower() != who and not moderator:
+        verb = {"D": "deletes", "R": "moves"}.get(change.status, "edits")
+        problems.append(ArchiveError(path, f"this pull request by @{author} {verb} a note signed by @{before}: "
+                                     "a note is changed only by who wrote it (or a maintainer)"))
+    if change.status in "MT" and now is not None and (before or "").lower() != now.lower():
+        problems.append(ArchiveError(path, f"a note keeps its signature: @{before} wrote it, not @{now}", 2))
+    if change.status in "ACR" and now is not None and now.lower() != who:
+        problems.append(ArchiveError(path, f"this note is signed by @{now}, but the pull request is by "
+                                     f"@{author}: sign notes with your own GitHub handle", 2))
     return problems
 
 
-def settings_moved(top: Path, base: str, config_file: Path, now: Settings) -> list[ArchiveError]:
-    """The settings that locate the archive, if the working tree changed them since ``base``:
-    a pull request that points ``papers`` elsewhere would hide its papers from the check."""
-    rel = _inside(top, config_file)
+def settings_at(top: Path, base: str, config_file: Path) -> Settings | None:
+    """The settings file as it was at ``base`` (None when it did not exist): the rules a pull
+    request is held to (its maintainers, where the archive lives) are the base's, never its own."""
     try:
-        text = _git(top, "show", f"{base}:{rel}")
+        text = _git(top, "show", f"{base}:{_inside(top, config_file)}")
     except ReviewError:
-        return []  # no settings file at the base
+        return None
     try:
-        before = config.parse(text, config_file)
+        return config.parse(text, config_file)
     except config.ConfigError as exc:
-        return [ArchiveError(config_file, f"the base revision's settings cannot be read: {exc}")]
+        raise ReviewError(f"the settings at {base} cannot be read: {exc}") from None
+
+
+def settings_moved(before: Settings | None, config_file: Path, now: Settings) -> list[ArchiveError]:
+    """The settings that locate the archive, if the working tree changed them since the base:
+    a pull request that points ``papers`` elsewhere would hide its papers from the check."""
+    if before is None:
+        return []
     lines = config_file.read_text(encoding="utf-8").splitlines()
     problems = []
     for key in ("papers", "notes"):

@@ -107,7 +107,7 @@ class BuildCache:
                 self._load(path)
             except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
                 self.records, self.pages = {}, {}
-                self.notice = f"the build cache {path} cannot be read ({exc}): building everything"
+                self.notice = f"the build cache {path} cannot be read ({exc}): every paper file is read again"
                 path.unlink(missing_ok=True)
 
     def _load(self, path: Path) -> None:

@@ -13,6 +13,7 @@ alert step always runs.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import os
 import threading
 import time
@@ -94,7 +95,7 @@ class _BoundedRetry(Retry):
     max_retry_after = 120.0
 
     def sleep_for_retry(self, response=None):  # type: ignore[no-untyped-def]
-        seconds = self.get_retry_after(response) if response is not None else None
+        seconds = _retry_after(response.headers.get("Retry-After")) if response is not None else None
         if seconds is not None and seconds > self.max_retry_after:
             raise _RetryTooLate(seconds)
         return super().sleep_for_retry(response)
@@ -103,6 +104,21 @@ class _BoundedRetry(Retry):
         retry = super().new(**kw)
         retry.max_retry_after = self.max_retry_after
         return retry
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (a number, or an HTTP date); urllib3 caps it before we could see it."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max((when - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0)
 
 
 def session(settings: HttpSettings, *, token: str | None = None) -> requests.Session:
