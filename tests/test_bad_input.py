@@ -374,8 +374,9 @@ def repo(tmp_path: Path) -> Path:
     """The site as its main branch has it: two notes, by alice and bob, and maintainer carol."""
     where = project(tmp_path)
     config = where / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("    notes: notes", "    notes: notes\n"
-                                                                  "    maintainers: [carol]"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "maintainers: []" in text
+    config.write_text(text.replace("maintainers: []", "maintainers: [carol]"), encoding="utf-8")
     add_note(where, "alice", 1)
     add_note(where, "bob", 2)
     git(where, "init", "-q", "-b", "main")
@@ -571,3 +572,164 @@ def test_18_a_corrupt_or_poisoned_build_cache_means_a_clean_build(run, tmp_path:
     assert result.stderr.count("\n") == 1 and "cannot be read" in result.stderr  # one line says so
     assert "every paper file is read again" in result.stderr and not proof.exists()
     assert tree(where / "site") == before and "0 written" in run("--config", config, "build").stdout
+
+
+# -- a second hostile pass: what an outside reviewer found after the first round -----------------------
+
+def test_a_scraped_paper_that_learns_its_id_takes_its_notes_along(run, tmp_path: Path) -> None:
+    where = project(tmp_path)
+    config = str(where / "mkdocs.yml")
+    scrape = tmp_path / "scrape.txt"
+    scrape.write_text("A Made Up Paper About Zebra Crossings\n\nAn abstract long enough to be an abstract, "
+                      "about zebra crossings for robots.\n", encoding="utf-8")
+    run("--config", config, "import", str(scrape), "--date", "2025-03-15")
+    slug = "a-made-up-paper-about-zebra-crossings"
+    note = where / "notes" / "no-id" / slug / "2025-03-16-alice.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("---\nauthor: alice\ndate: 2025-03-16\n---\n\nNice.\n", encoding="utf-8")
+    assert run("--config", config, "check").exit_code == 0
+    item = {"paper": {**GOOD["paper"], "id": "2503.12345", "title": "A Made Up Paper About Zebra Crossings"}}
+    run("--config", config, "import", str(write_day(tmp_path / "in", "2025-03-17", [item])))
+    assert not note.exists() and (where / "notes" / "2503" / "2503.12345" / "2025-03-16-alice.md").is_file()
+    assert run("--config", config, "check").exit_code == 0
+
+
+def test_different_titles_that_make_one_slug_are_not_merged(run, tmp_path: Path) -> None:
+    scrape = tmp_path / "scrape.txt"
+    scrape.write_text("C++ Is Fast\n\nThe first abstract, which must not be lost to the second one.\n\n"
+                      "C Is Fast\n\nThe second abstract, about another paper with a look-alike title.\n",
+                      encoding="utf-8")
+    result = run("import", str(scrape), "--date", "2025-03-15", "--papers", "papers")
+    assert "'C Is Fast' would take the id 'c-is-fast' of 'C++ Is Fast'; skipped" in result.stderr
+    assert "1 skipped" in result.stdout
+    assert "The first abstract" in (tmp_path / "papers" / "no-id" / "c-is-fast.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("featured:\n- 2025-03-14", "featured:\n- 2107-01-01", "featured: days must be between 1991-01-01 and 2099-12-31"),
+    ("\nauthors:\n- Hong Li", "\nauthors:\n- &a Hong Li\n- *a", "anchors and aliases (&name, *name) are not allowed"),
+    ("published: 2023-08-15", "published: 2023-08-15\nupvotes: " + "9" * 5000, "the number 99999999999999999999… is too long"),
+])
+def test_values_yaml_reads_but_no_build_could_use_are_refused(run, tmp_path: Path, old: str, new: str,
+                                                              message: str) -> None:
+    where = broken_copy(tmp_path, old, new)
+    for args in (["check"], ["build"]):
+        result = run("--config", str(where / "mkdocs.yml"), *args, expect=1)
+        assert message in result.output and "Traceback" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("author: alice\ndate: 2024-02-30", "date: '2024-02-30' is not a real date"),
+    ("author: alice\ndate: 2024-02-28\n1: x", "unknown key '1'"),
+    ("author: alice\nauthor: mallory\ndate: 2024-02-28", "'author' appears twice"),
+])
+def test_a_broken_note_is_a_located_problem(run, repo: Path, front: str, message: str) -> None:
+    bad = repo / "notes" / "2308" / "2308.07686" / "2024-02-28-alice.md"
+    bad.write_text(f"---\n{front}\n---\n\nText.\n", encoding="utf-8")
+    result = run("--config", str(repo / "mkdocs.yml"), "check", expect=1)
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_note_s_link_cannot_hide_its_scheme_in_entities(run, repo: Path) -> None:
+    add_note(repo, "dan", 6, "[y](JaVa&#x53;cript:alert(1))")
+    assert "links must be http(s); this one is JaVaScript:" in run("--config", str(repo / "mkdocs.yml"), "check",
+                                                                  expect=1).stderr
+
+
+def test_a_note_with_a_byte_order_mark_reads_like_any_other(run, repo: Path) -> None:
+    note = add_note(repo, "dan", 6)
+    note.write_bytes(b"\xef\xbb\xbf" + note.read_bytes())
+    assert run("--config", str(repo / "mkdocs.yml"), "check").exit_code == 0
+
+
+def test_a_cache_record_that_is_not_a_valid_paper_is_never_trusted(run, tmp_path: Path) -> None:
+    import sqlite3
+
+    where = project(tmp_path)
+    config = str(where / "mkdocs.yml")
+    run("--config", config, "build")
+    cache = where / ".cache" / "paperfeed" / "build.sqlite"
+    db = sqlite3.connect(cache)
+    (key, paper), = db.execute("SELECT path, paper FROM records WHERE path LIKE '%2308.07686.md'")
+    data = json.loads(paper)
+    data["links"]["project"] = "javascript:alert(document.domain)"
+    db.execute("UPDATE records SET paper = ? WHERE path = ?", (json.dumps(data), key))
+    db.execute("UPDATE records SET derived = ? WHERE path LIKE '%2309.03130.md'",
+               (json.dumps({"tags": ["x", ["../../escape"]]}),))
+    db.commit()
+    db.close()
+    run("--config", config, "build")
+    site = where / "site"
+    assert "javascript:" not in (site / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
+    assert not (where / "escape").exists() and not (site / "escape").exists()
+
+
+def test_a_file_named_after_an_impossible_day_does_not_stop_the_others(run, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    write_day(inbox, "2024-05-27", [GOOD])
+    write_day(inbox, "2024-02-30", [GOOD])
+    (inbox / "link.json").symlink_to(inbox / "2024-05-27.json")
+    result = run("import", str(inbox), "--papers", "papers", expect=1)
+    assert "2024-02-30.json: the name says 2024-02-30, which is not a real day" in result.stderr
+    assert "link.json: a symbolic link, not read" in result.stderr
+    assert path_for(tmp_path / "papers", "2405.15738").exists()
+
+
+def test_a_lookup_table_that_is_not_utf8_or_has_a_byte_order_mark(run, tmp_path: Path) -> None:
+    table = tmp_path / "lookup.tsv"
+    table.write_bytes("title\tarxiv_id\nCaf\xe9\t2405.15738\n".encode("latin-1"))
+    assert "lookup.tsv: not UTF-8 text" in run("enrich", "--lookup", str(table), "--papers", "papers",
+                                               expect=1).stderr
+    table.write_bytes(b"\xef\xbb\xbftitle\tarxiv_id\nA title\t2405.15738\n")
+    assert run("enrich", "--lookup", str(table), "--papers", "papers").exit_code == 0
+
+
+def test_an_unknown_charset_does_not_lose_the_other_days(run, api: ApiServer, tmp_path: Path) -> None:
+    body = (FIXTURES / "hf_2024-05-27.json").read_bytes()
+    api.script("/api/daily_papers?date=2024-05-27", Answer(body=body, content_type="application/json; charset=idna"))
+    result = fetch(run, api, "--date", "2024-05-27", expect=0)
+    assert "1 new" in result.stdout
+
+
+def test_check_base_reads_what_a_pull_request_cannot_hide(run, repo: Path) -> None:
+    paper = repo / "papers" / "2308" / "2308.07686.md"
+    paper.write_bytes(paper.read_bytes().replace(b"Boosting", b"Boost\xffing"))
+    sub = git(repo, "rev-parse", "HEAD").strip()  # a submodule entry pointing at any commit
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sub},notes/2308/2308.07686/2026-11-30-mallory.md")
+    err = check_pr(run, repo).stderr
+    assert "2308.07686.md: cannot be read as UTF-8 text" in err or "2308.07686.md: not UTF-8 text" in err
+    assert "2026-11-30-mallory.md: a submodule" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("fetch_deadline: .nan", "is not between 1 and 21600"), ("fetch_deadline: .inf", "is not between"),
+    ("timeout: -1", "is not between 0.1 and 600"), ("fetch_days: 100000000", "is not between 1 and 366"),
+    ("home_days: -1", "is not between 1 and 31"), ("feed_items: 2.5", "expected a whole number"),
+    ("papers: ''", "expected text"),
+])
+def test_a_setting_out_of_range_is_a_clear_error(run, tmp_path: Path, setting: str, message: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nextra:\n  paperfeed:\n    {setting}\n", encoding="utf-8")
+    result = run("check", expect=1)
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_import_escapes_what_it_prints_under_github_actions(run, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "in"
+    write_day(inbox, "2024-05-27", [GOOD])
+    (inbox / "x\n::error file=README.md::Injected").write_text("not json {", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run("import", str(inbox), "--papers", "papers", expect=1)
+    assert not any(line.startswith("::") for line in result.output.splitlines())
+    assert "x\\n::error file=README.md::Injected" in result.stderr
+
+
+def test_check_reports_a_missing_archive(run, tmp_path: Path) -> None:
+    assert "no such folder" in run("check", "--papers", str(tmp_path / "nope"), expect=1).stderr
+
+
+@pytest.mark.parametrize("char", ["\U000e0041", "\u3164", "\u115f", "\u034f", "\ufe0f"])
+def test_more_invisible_characters_are_neutralized(char: str) -> None:
+    from paperfeed.model import clean_text, text_problem
+
+    assert clean_text(f"a{char}b") == "ab" and text_problem(f"a{char}b") is not None

@@ -1,8 +1,9 @@
 """Real headless Chromium (Debian's, driven by Playwright) against the built site on 127.0.0.1.
 
-The site is the bundled archive plus one real day of the Hugging Face API
-(2024-06-21, whose titles carry ``$…$`` math), built with ``paperfeed build``
-and served under a sub-path like a GitHub Pages project site.
+The site is the bundled archive plus a small hand-written day of the Hugging Face API
+(tests/fixtures/math_2024-06-21.json: titles and abstracts with math and LaTeX), built with
+``paperfeed build`` and served under a sub-path like a GitHub Pages project site. Nothing
+here needs ../shared: a fresh clone runs every test.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from click.testing import CliRunner
 
 from paperfeed.cli import cli
 
-from .conftest import HF_DATA, project
+from .conftest import FIXTURES, project
 from .searchindex import Index
 from .siteserver import serve
 
 # Debian's chromium here; the pull-request workflow points this at the runner's Chrome.
 CHROMIUM = Path(os.environ.get("PAPERFEED_CHROMIUM", "/usr/bin/chromium"))
-MATH_DAY = HF_DATA / "2024-06-21.json"
+MATH_DAY = FIXTURES / "math_2024-06-21.json"
 # Flags for a sandboxed CI container; nothing may reach out to the internet.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -56,8 +57,6 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not MATH_DAY.exists():
-        pytest.skip(f"real API responses not found at {HF_DATA}")
     where = project(tmp_path_factory.mktemp("browser"))
     (where / "papers" / "2401").mkdir(exist_ok=True)
     (where / "papers" / "2401" / "2401.00666.md").write_text(HOSTILE_PAPER, encoding="utf-8")

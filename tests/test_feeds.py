@@ -124,7 +124,7 @@ def test_rss_feeds_follow_the_rss_2_rules(site: Path) -> None:
             assert guid is not None and guid.get("isPermaLink") == "false"
             guids.append(guid.text)
             when = email.utils.parsedate_to_datetime(item.findtext("pubDate"))  # RFC 822
-            assert when == dt.datetime(2025, 3, 14, tzinfo=dt.timezone.utc)
+            assert when.date() == dt.date(2025, 3, 14) and when.hour in (11, 12)  # noon UTC, a second less per place
             assert item.find("author") is None  # RSS's author must be an email: names go to dc:creator
         assert len(guids) == len(set(guids))
 

@@ -95,7 +95,7 @@ def test_the_daily_job_fetches_commits_pushes_and_builds(tmp_path: Path, api: Ap
     fetch = job.make("fetch", FETCH_ARGS=f"--since {DAYS[0]} --until {DAYS[1]}")
     assert fetch.returncode == 0, fetch.stdout + fetch.stderr
     log = (job.work / "fetch.log").read_text(encoding="utf-8")
-    assert log.startswith("2 days, 74 items") and log in fetch.stdout
+    assert log.startswith("Fetching 2 days from") and "\n2 days, 74 items" in log and log in fetch.stdout
     commit = job.make("publish-commit", PUSH_TOKEN="token-for-the-push-only")
     assert commit.returncode == 0, commit.stdout + commit.stderr
     assert git(job.origin, "rev-parse", "main") != before  # pushed to origin

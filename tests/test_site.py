@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
-from .conftest import project, tree
+from .conftest import FIXTURES, project, tree
 
 HOSTILE_TITLE = "<script>alert(1)</script> [x](javascript:alert(1)) {{ config }} | a | b | *bold* ---"
 
@@ -247,15 +247,42 @@ def test_a_change_of_settings_rebuilds_everything(run, tmp_path: Path) -> None:
     assert "Robot papers" in text_of(paper.xpath("//header")[0])
 
 
-def test_the_build_date_is_the_archives_last_day(bundled: Path) -> None:
+def test_the_sitemap_is_an_index_of_parts_valid_at_any_size(bundled: Path) -> None:
+    """sitemap.xml indexes parts of at most 40,000 URLs (the protocol allows 50,000), each valid
+    against the sitemaps.org schemas, with every page once and no build date."""
     import gzip
 
-    sitemap = (bundled / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<lastmod>" not in sitemap  # MkDocs would say the build date for every page
-    assert sitemap.count("<url><loc>https://paperfeed.github.io/paperfeed/") == len(list(bundled.rglob("index.html")))
+    from lxml import etree
+
+    from paperfeed.publish.sitemap import files_for
+
+    schemas = {name: etree.XMLSchema(etree.parse(str(FIXTURES / "sitemaps" / f"{name}.xsd")))
+               for name in ("sitemap", "siteindex")}
+    index = etree.parse(str(bundled / "sitemap.xml"))
+    assert schemas["siteindex"].validate(index), schemas["siteindex"].error_log
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = []
+    for loc in index.xpath("//s:loc/text()", namespaces=ns):
+        part = etree.parse(str(bundled / loc.removeprefix("https://paperfeed.github.io/paperfeed/")))
+        assert schemas["sitemap"].validate(part), schemas["sitemap"].error_log
+        urls += part.xpath("//s:loc/text()", namespaces=ns)
+    pages = {"https://paperfeed.github.io/paperfeed/" + p.parent.relative_to(bundled).as_posix() + "/"
+             for p in bundled.rglob("index.html")}
+    assert sorted(urls) == sorted(u.replace("/paperfeed/./", "/paperfeed/") for u in pages) and len(set(urls)) == len(urls)
+    assert b"<lastmod>" not in (bundled / "sitemaps" / "1.xml").read_bytes()
     raw = (bundled / "sitemap.xml.gz").read_bytes()
-    assert int.from_bytes(raw[4:8], "little") == 1741910400  # gzip's mtime: 2025-03-14T00:00:00Z
-    assert gzip.decompress(raw).decode("utf-8") == sitemap
+    assert raw[4:8] == b"\0\0\0\0" and gzip.decompress(raw) == (bundled / "sitemap.xml").read_bytes()
+    for folder in ("feeds", "feeds/tags"):  # what Material's script asks for beside a feed link: valid too
+        assert schemas["sitemap"].validate(etree.parse(str(bundled / folder / "sitemap.xml")))
+    assert not (bundled / "robots.txt").exists()  # under a sub-path crawlers never read one
+    # 100,001 pages make three parts; a site at a domain root gets a robots.txt naming the index
+    many = files_for("https://papers.example.org/", [f"https://papers.example.org/p/{i}/" for i in range(100_001)])
+    assert sorted(many) == ["robots.txt", "sitemap.xml", "sitemap.xml.gz", "sitemaps/1.xml", "sitemaps/2.xml",
+                            "sitemaps/3.xml"]
+    for name in ("sitemaps/1.xml", "sitemaps/3.xml"):
+        assert schemas["sitemap"].validate(etree.fromstring(many[name])), name
+    assert schemas["siteindex"].validate(etree.fromstring(many["sitemap.xml"]))
+    assert b"Sitemap: https://papers.example.org/sitemap.xml" in many["robots.txt"]
 
 
 def test_lean_pages_draw_icons_from_the_sprite(bundled: Path) -> None:
@@ -292,14 +319,16 @@ def test_a_page_written_by_someone_else_is_made_again(run, tmp_path: Path) -> No
         encoding="utf-8")
 
 
-def test_lean_footers_follow_a_forks_nav(run, tmp_path: Path) -> None:
+def test_lean_headers_and_footers_follow_a_forks_nav(run, tmp_path: Path) -> None:
     where = project(tmp_path)
     config = where / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - About: about.md\n", "  - Project:\n    - About: about.md\n  - Code: https://example.org/code\n"),
-        encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "  - About:\n" in text
+    config.write_text(text.replace("  - About:\n", "  - Code: https://example.org/code\n  - Project:\n"),
+                      encoding="utf-8")
     build(run, where)
-    footer = parse(where / "site" / "papers" / "2308" / "2308.07686" / "index.html").xpath('//nav[@class="pf-sitenav"]')[0]
-    links = {a.text: a.get("href") for a in footer.xpath("a")}
-    assert links["Today"] == "../../.." and links["Project"] == "../../../about/"  # a section: its first page
-    assert links["Code"] == "https://example.org/code"  # an outside link
+    page = parse(where / "site" / "papers" / "2308" / "2308.07686" / "index.html")
+    for nav in (page.xpath('//nav[@class="pf-sitenav"]')[0], page.xpath('//nav[@class="md-tabs"]')[0]):
+        links = {text_of(a): a.get("href") for a in nav.xpath(".//a")}
+        assert links["Today"] == "../../.." and links["Project"] == "../../../about/"  # a section: its first page
+        assert links["Code"] == "https://example.org/code"  # an outside link

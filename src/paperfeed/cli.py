@@ -76,7 +76,7 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, pa
             except SourceError as exc:  # one bad file (a README, a binary) does not stop the others
                 unreadable.append(str(exc))
             step(1)
-    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
+    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers, notes=clikit.settings_of(ctx).notes_dir)
     clikit.report(batch, outcome)
     if unreadable:
         for failure in unreadable:
@@ -115,23 +115,32 @@ def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.d
     http = clikit.http_settings(settings)
     session = http_mod.session(http, token=http_mod.hf_token())
     deadline = http_mod.Deadline(settings.fetch_deadline)
-    batch, failures = Batch(), []
+    url = api_url or settings.api_url
+    batch, failures, not_asked = Batch(), [], 0
+    click.echo(f"Fetching {clikit.plural(len(wanted), 'day')} from {url} (at most {settings.fetch_deadline:.0f} s)",
+               err=True)
     with clikit.progress(len(wanted), "Fetching") as step:
-        for d in wanted:
+        for i, d in enumerate(wanted):
             try:
-                batch.extend(deadline.run(d.isoformat(), lambda d=d: http_mod.fetch_day(
-                    session, api_url or settings.api_url, d, http)))
+                batch.extend(deadline.run(d.isoformat(), lambda d=d: http_mod.fetch_day(session, url, d, http)))
+            except http_mod.Unreachable as exc:
+                not_asked = len(wanted) - i - 1
+                failures.append(f"{exc}" + (f"; the other {clikit.plural(not_asked, 'day')} were not asked for"
+                                            if not_asked else ""))
+                break
             except http_mod.GaveUp as exc:
                 failures.append(f"gave up on {d.isoformat()}: {exc}")
             except SourceError as exc:
                 failures.append(str(exc))
             step(1)
-    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers)
+    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers, notes=clikit.settings_of(ctx).notes_dir)
     clikit.report(batch, outcome)
     if failures:
-        for failure in failures:
+        for failure in failures[:5]:
             click.echo(f"error: {failure}", err=True)
-        raise click.ClickException(f"{len(failures)} of {len(wanted)} days failed: {failures[0]}")
+        if len(failures) > 5:
+            click.echo(f"error: … and {len(failures) - 5} more like these", err=True)
+        raise click.ClickException(f"{len(failures) + not_asked} of {len(wanted)} days failed: {failures[0]}")
 
 
 @cli.command()
@@ -203,7 +212,7 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
         http = clikit.http_settings(settings)
         client = http_mod.ArxivClient(api_url or settings.arxiv_api_url, http, interval=settings.arxiv_interval)
         lookup = enrich_mod.search_lookup(client.search_title)
-    result = enrich_mod.enrich(clikit.papers_dir(ctx, papers), lookup)
+    result = enrich_mod.enrich(clikit.papers_dir(ctx, papers), lookup, notes=settings.notes_dir)
     for missing in result.missing:
         click.echo(f"not found: {missing}", err=True)
     click.echo(f"{len(result.found) + len(result.missing)} papers without an id: "
@@ -255,19 +264,29 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
 
 @cli.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
-def serve(ctx: click.Context, dev_addr: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, papers: Path | None) -> None:
     """Build the site and serve it with live reload for a local preview.
 
-    The pages are generated again whenever a paper file or the taxonomy
-    changes, and the browser reloads.
+    The site is served at site_url's path on this address (for
+    https://owner.github.io/repo/, http://127.0.0.1:8000/repo/), printed when
+    it is ready. Whenever a paper, a note, the taxonomy, mkdocs.yml or a
+    hand-written page changes, what changed is built again and the browser
+    reloads.
 
     Example:
 
         paperfeed serve --dev-addr 127.0.0.1:8000
     """
-    site_mod.serve(settings=clikit.settings_of(ctx), config_file=clikit.config_file_of(ctx), address=dev_addr)
+    from paperfeed import preview
+
+    settings = clikit.settings_of(ctx)
+    if papers is not None:
+        settings = dataclasses.replace(settings, papers=str(papers.resolve()))
+    preview.serve(settings=settings, config_file=clikit.config_file_of(ctx), dev_addr=dev_addr,
+                  say=lambda line: click.echo(line, err=True))
 
 
 @cli.command()
@@ -292,8 +311,13 @@ def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
     tagged, counts = tag_stats(taxonomy, all_papers)
     total = len(all_papers) or 1
     if show_stats:
-        for slug, count in counts.most_common():
-            click.echo(f"{slug:<28} {count:>7} {count / total:>7.1%}")
+        # every tag of the taxonomy, those with no paper too (a new tag that matches nothing
+        # must show), then tags added by hand; most papers first
+        slugs = [t.slug for t in taxonomy.tags] + sorted(set(counts) - set(taxonomy.by_slug))
+        click.echo(f"{'tag':<28} {'papers':>7} {'share':>7}")
+        for slug in sorted(slugs, key=lambda s: -counts[s]):
+            hand = "" if slug in taxonomy.by_slug else "  (added by hand)"
+            click.echo(f"{slug:<28} {counts[slug]:>7,} {counts[slug] / total:>7.1%}{hand}")
     top = counts.most_common(1)[0] if counts else ("-", 0)
     click.echo(f"{len(all_papers)} papers: {tagged} tagged ({tagged / total:.1%}), {len(counts)} tags, "
                f"largest {top[0]} on {top[1] / total:.1%}")

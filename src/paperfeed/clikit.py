@@ -88,8 +88,11 @@ def http_settings(settings: config.Settings) -> http_mod.HttpSettings:
 
 def files_in(folder: Path) -> list[Path]:
     """The files of ``folder`` to import, in order; hidden files and folders (.git) are not data."""
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    found = []
+    for where, subfolders, names in os.walk(folder):  # never into a linked folder
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [Path(where) / n for n in names if not n.startswith(".")]
+    return sorted(found)
 
 
 def report(batch: Batch, outcome: Outcome) -> None:
@@ -99,9 +102,11 @@ def report(batch: Batch, outcome: Outcome) -> None:
         click.echo(f"note: removed {path}, left by a command that was killed while writing", err=True)
     for problem in batch.problems:
         click.echo(f"{'skipped' if problem.skipped else 'dropped'}: {problem}", err=True)
+    for conflict in outcome.conflicts:
+        click.echo(f"skipped: {conflict}", err=True)
     days = f"{len(batch.days)} day{'s' if len(batch.days) != 1 else ''}, "
     papers = len(outcome.new) + len(outcome.updated) + len(outcome.unchanged)
-    skipped = sum(p.skipped for p in batch.problems)
+    skipped = sum(p.skipped for p in batch.problems) + len(outcome.conflicts)
     dropped = len(batch.problems) - skipped
     fields = f", {dropped} bad field{'s' if dropped != 1 else ''} dropped" if dropped else ""
     click.echo(f"{days}{batch.items} items → {papers} papers: {outcome.summary()}, {skipped} skipped{fields}")

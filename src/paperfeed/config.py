@@ -63,6 +63,14 @@ class Settings:
         return self.root / self.cache
 
 
+#: What each number may be: anything else is a typo, or would hold up the daily job.
+RANGES: dict[str, tuple[float, float]] = {
+    "fetch_days": (1, 366), "timeout": (0.1, 600), "retries": (0, 10), "backoff": (0, 60),
+    "fetch_deadline": (1, 21_600), "max_response_bytes": (1_000, 1_000_000_000), "max_retry_after": (0, 3_600),
+    "arxiv_interval": (0, 60), "home_days": (1, 31), "feed_items": (1, 1_000), "digest_days": (1, 366),
+}
+
+
 class _TolerantLoader(yaml.SafeLoader):
     pass
 
@@ -141,9 +149,15 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: extra.paperfeed.{key}: expected true or false, got {value!r}")
-        elif isinstance(default, (int, float)) and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-            raise ConfigError(f"{path}: extra.paperfeed.{key}: expected a number, got {value!r}")
-        if isinstance(default, str) and not isinstance(value, str):
+        elif isinstance(default, (int, float)):
+            whole = isinstance(default, int)
+            if not isinstance(value, int if whole else (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{path}: extra.paperfeed.{key}: expected a {'whole ' if whole else ''}number, "
+                                  f"got {value!r}")
+            low, high = RANGES.get(key, (0, float("inf")))
+            if not low <= value <= high:  # NaN fails both
+                raise ConfigError(f"{path}: extra.paperfeed.{key}: {value!r} is not between {low:g} and {high:g}")
+        if isinstance(default, str) and (not isinstance(value, str) or not value.strip()):
             raise ConfigError(f"{path}: extra.paperfeed.{key}: expected text, got {value!r}")
         values[key] = type(default)(value)
     return Settings(**values)

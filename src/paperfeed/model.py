@@ -144,14 +144,19 @@ def relative_path(paper_id: str) -> str:
 
 #: Characters that reorder or hide text without showing themselves: bidi embeddings,
 #: overrides, isolates and marks, zero-width spaces and joiners, invisible operators,
-#: the byte-order mark, the soft hyphen ("Trojan Source" spoofing; look-alike titles).
-INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+#: the byte-order mark, the soft hyphen, Hangul fillers, variation selectors and tag characters
+#: ("Trojan Source" spoofing; look-alike titles; text hidden from readers but not from machines).
+INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+             "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef")
 _INVISIBLE = re.compile(f"[{INVISIBLE}\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What no stored text may hold: :func:`clean_text` removes exactly these.
 _FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff{INVISIBLE}]")
 MAX_SLUG = 80
+#: The days a record may name: arXiv began in 1991, and a day after 2099 is a typo (a build
+#: could not even stamp it into a gzip header, whose clock ends in 2106).
+FIRST_DAY, LAST_DAY = dt.date(1991, 1, 1), dt.date(2099, 12, 31)
 #: Hand-added tags: each becomes a page and a feed, so its slug must make a short file name.
 MAX_HAND_TAGS, MAX_TAG = 20, 64
 
@@ -224,15 +229,18 @@ def validate(paper: Paper) -> list[PaperError]:
     if not isinstance(paper.abstract, str):
         bad("abstract", "must be a string")
     text("abstract", paper.abstract)
-    for name in ("published",):
-        value = getattr(paper, name)
-        if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-            bad(name, f"{value!r} is not a date (YYYY-MM-DD)")
+    value = paper.published
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        bad("published", f"{value!r} is not a date (YYYY-MM-DD)")
+    elif value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        bad("published", f"{value} is not between {FIRST_DAY} and {LAST_DAY}")
     if not isinstance(paper.featured, list) or not all(
             isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in paper.featured):
         bad("featured", "must be a list of dates (YYYY-MM-DD)")
     elif paper.featured != sorted(set(paper.featured)):
         bad("featured", "must be sorted and without repeats")
+    elif paper.featured and not FIRST_DAY <= paper.featured[0] <= paper.featured[-1] <= LAST_DAY:
+        bad("featured", f"days must be between {FIRST_DAY} and {LAST_DAY}")
     for name in ("upvotes", "comments"):
         value = getattr(paper, name)
         if value is not None and (type(value) is not int or value < 0):

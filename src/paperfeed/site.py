@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
+import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,6 @@ from pathlib import Path
 
 from paperfeed import search
 from paperfeed.archive.check import Report, check
-from paperfeed.archive.store import ArchiveError
 from paperfeed.publish.tree import sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.feeds.build import Feeds
@@ -28,7 +28,7 @@ from paperfeed.pages import plan
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.render import shown
 from paperfeed.pages.taxonomy import Taxonomy
-from paperfeed.publish import compact, incremental, lean, prerendered
+from paperfeed.publish import compact, incremental, lean, prerendered, sitemap
 from paperfeed.publish.cache import BuildCache
 
 
@@ -74,12 +74,25 @@ def plural(count: int, noun: str) -> str:
 
 
 def _read(settings: Settings, cache: BuildCache | None) -> Report:
-    report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None)
+    report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None, missing_ok=True)
     if report.problems:
         listing = "\n".join(str(p) for p in report.problems[:20])
         raise BuildError(f"{plural(len(report.problems), 'problem')} in the archive or its notes "
                          f"(run 'paperfeed check'); nothing was written:\n{listing}")
     return report
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _slugs(value: object) -> bool:
+    """Tags as a cache may hand them back: slugs, which become file names."""
+    return isinstance(value, list) and all(isinstance(v, str) and len(v) <= 64 and _SLUG.fullmatch(v) for v in value)
+
+
+def _impacts(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and type(v) is int and 0 < v < 256
+                                           for k, v in value.items())
 
 
 def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
@@ -92,6 +105,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     mkdocs = read_mkdocs_yml(config_file)
     edit = str(mkdocs.get("edit_uri") or "edit/main/").strip("/").split("/")
     options = Options(site_name=str(mkdocs.get("site_name") or "paperfeed"), home_days=settings.home_days,
+                      description=str(mkdocs.get("site_description") or ""),
                       repo_url=mkdocs.get("repo_url"), branch=edit[1] if len(edit) > 1 else "main")
     site_url = str(mkdocs.get("site_url") or "")
     if not site_url.startswith(("http://", "https://")):
@@ -107,8 +121,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("tag the papers"):
         tags = None
         if cache is not None:
-            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p))
-                    for p in papers}
+            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p),
+                                        valid=_slugs) for p in papers}
         generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
     with out.timed("generate the pages"):
         planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
@@ -123,7 +137,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         if cache is None:
             return search.impacts(doc)
         key = (taxonomy_key, doc.tags, plan.digest(doc.notes))
-        return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc))
+        return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc), valid=_impacts)
 
     with out.timed("make the feeds"):
         pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
@@ -146,11 +160,12 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
 
 
 def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None,
-          clean: bool = False, allow_empty: bool = False) -> Generated:
+          clean: bool = False, allow_empty: bool = False, serve_url: str | None = None) -> Generated:
     """Generate the pages, then run the MkDocs build into ``site_dir``: only the pages
     that changed, when the last build's signature still holds (or everything, ``clean``).
     An archive that is missing or holds no paper is refused unless ``allow_empty``: a
-    wrong ``--papers`` must not replace a good site with an empty one."""
+    wrong ``--papers`` must not replace a good site with an empty one. ``serve_url`` is the
+    local address of a preview (``paperfeed serve``), whose pages link there."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -160,7 +175,10 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
                          "(check --papers or extra.paperfeed.papers; --allow-empty builds an empty site)")
     refuse_links(config_file)
     start = time.perf_counter()
-    cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
+    try:
+        cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
+    except OSError as exc:
+        raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
 
     loaded = time.perf_counter() - start
     generated = generate(settings=settings, config_file=config_file, cache=cache)
@@ -172,6 +190,8 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     overrides = {"site_dir": str(site_dir)} if site_dir else {}
     try:
         config = load_config(str(config_file), strict=strict, **overrides)
+        if serve_url:
+            config.site_url = serve_url
         site = Path(config.site_dir)
         custom = config.theme.custom_dir
         stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
@@ -180,10 +200,11 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         dirty = not clean and stamp.matches(site)
         stamp.clear()
         prerendered.install(config)
+        sitemap.install(config)
         if settings.compact:
             compact.install(config)
         with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
-            mkdocs_build(config, dirty=dirty)
+            mkdocs_build(config, dirty=dirty, serve_url=serve_url)
     except (Abort, ConfigurationError) as exc:
         raise BuildError(f"mkdocs build failed: {exc}") from None
     if dirty:
@@ -191,7 +212,10 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
     cache.pages = generated.keys
     with generated.timed("load and save the build cache"):
-        cache.save()
+        try:
+            cache.save()
+        except (OSError, sqlite3.Error) as exc:  # the site is built; only the next build is slower
+            generated.notices.append(f"the build cache could not be saved ({exc}): the next build reads everything")
     stamp.write()
     generated.incremental = dirty
     return generated
@@ -216,35 +240,3 @@ def refuse_links(config_file: Path) -> None:
                 if (base / name).is_symlink():
                     raise BuildError(f"{base / name}: a symbolic link; the site is built from plain files only "
                                      "(a link could publish a file from outside the repository)")
-
-
-def serve(*, settings: Settings, config_file: Path, address: str = "127.0.0.1:8000") -> None:
-    """Generate, then serve with live reload; regenerate when papers/ or the taxonomy change."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    generate(settings=settings, config_file=config_file)
-    watched = [settings.papers_dir, settings.notes_dir, settings.root / settings.taxonomy]
-    stop = threading.Event()
-
-    def stamp() -> tuple:
-        files = [p for w in watched for p in ([w] if w.is_file() else w.rglob("*.md") if w.is_dir() else [])]
-        return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in files if p.exists()))
-
-    def watch() -> None:
-        # MkDocs watches docs/; rewriting the generated pages there triggers its reload.
-        last = stamp()
-        while not stop.wait(1.0):
-            now = stamp()
-            if now != last:
-                last = now
-                try:
-                    generate(settings=settings, config_file=config_file)
-                except (BuildError, ArchiveError) as exc:
-                    print(f"paperfeed: {exc}")
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
-    finally:
-        stop.set()

@@ -31,6 +31,16 @@ function words(text, stopwords) {
   return out;
 }
 
+// one-character words (`μ_0` → μ, 0): indexed from titles only, searched for only when a
+// query has no longer word
+function shortWords(text, stopwords) {
+  const out = [];
+  for (const [w] of normalize(text).matchAll(WORD)) {
+    if (length(w) === 1 && !stopwords.has(w)) out.push(w);
+  }
+  return out;
+}
+
 // -- the index ----------------------------------------------------------------
 const MAX_EXPANSIONS = 24; // words a prefix may stand for (the most frequent)
 const PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed counts less
@@ -160,7 +170,8 @@ class Index {
   async search(query, { tag = "", year = "" } = {}) {
     await this.load();
     const { docs: total, scoring } = this.manifest;
-    const tokens = [...new Set(words(query, this.stopwords))];
+    let tokens = [...new Set(words(query, this.stopwords))];
+    if (!tokens.length) tokens = [...new Set(shortWords(query, this.stopwords))];
     if (!tokens.length) return { query: tokens, docs: [], partial: false };
     const typing = /[\p{L}\p{N}]$/u.test(query);
     const [lookups, keepTag, keepYear] = await Promise.all([
@@ -202,4 +213,4 @@ class Index {
   }
 }
 
-export { Index, normalize, stem, words };
+export { Index, normalize, shortWords, stem, words };

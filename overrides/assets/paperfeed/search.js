@@ -2,7 +2,7 @@
  * engine in search-index.js). Everything from the index is shown with textContent, never
  * as markup.
  */
-import { Index, normalize, stem, words } from "./search-index.js";
+import { Index, normalize, shortWords, stem, words } from "./search-index.js";
 
 // -- the search box -----------------------------------------------------------
 const PAGE = 10;
@@ -103,18 +103,22 @@ function mount(box) {
   const SAFE_PATH = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/;
   const pageUrl = (u) => (typeof u === "string" && SAFE_PATH.test(u) ? new URL(u, site).href : null);
 
+  // the next page of results: `shown.next` counts the results consumed so far (one that
+  // cannot be shown, such as a tampered link, is skipped, never shown twice)
   async function more() {
     const { result, names } = shown;
-    const start = list.children.length;
-    const page = result.docs.slice(start, start + PAGE);
+    const page = result.docs.slice(shown.next, shown.next + PAGE);
+    shown.next += page.length;
     const fragments = await Promise.all(page.map((doc) => index.fragment(doc)));
-    if (shown.result !== result) return;
+    if (shown.result !== result) return null;
     list.querySelector(".md-search-result__more")?.remove();
+    let first = null;
     fragments.forEach((f) => {
       const href = f && pageUrl(f.u);
       if (!href) return;
       const item = list.appendChild(element("li", { class: "md-search-result__item" }));
       const link = item.appendChild(element("a", { href, class: "md-search-result__link", tabindex: "-1" }));
+      first = first || link;
       const article = link.appendChild(element("article", { class: "md-search-result__article md-typeset" }));
       article.appendChild(element("div", { class: "md-search-result__icon md-icon" }));
       marked(article.appendChild(element("h1")), f.t, result.query, index.stopwords);
@@ -125,13 +129,14 @@ function mount(box) {
         for (const slug of f.g) nav.appendChild(element("span", { class: "md-tag" }, names.get(slug) || slug));
       }
     });
-    if (list.children.length < result.docs.length) {
-      const rest = result.docs.length - list.children.length;
+    const rest = result.docs.length - shown.next;
+    if (rest > 0) {
       const li = list.appendChild(element("li", { class: "md-search-result__more" }));
       const button = li.appendChild(element("button", { type: "button", class: "md-search-result__link pf-search__more" },
         `Show ${Math.min(PAGE, rest)} more (${rest.toLocaleString("en")} left)`));
-      button.addEventListener("click", () => more().then(() => list.children[start + PAGE]?.querySelector("a")?.focus()));
+      button.addEventListener("click", () => more().then((link) => link?.focus()));
     }
+    return first;
   }
 
   async function run() {
@@ -151,7 +156,7 @@ function mount(box) {
       : `${n.toLocaleString("en")} ${n === 1 ? "paper matches" : "papers match"}` +
         (result.partial ? " some of the words (none has all)" : "");
     list.replaceChildren();
-    shown = { result, names: new Map(index.manifest.tags.map(([slug, name]) => [slug, name])) };
+    shown = { result, next: 0, names: new Map(index.manifest.tags.map(([slug, name]) => [slug, name])) };
     await more();
     if (id === latest) {
       box.dataset.pfShown = query; // which query the results are for (tests and benchmarks wait on it)
@@ -218,5 +223,5 @@ function mount(box) {
   }
 }
 
-window.paperfeedSearch = { words, normalize, stem, Index };
+window.paperfeedSearch = { words, shortWords, normalize, stem, Index };
 document.querySelectorAll("[data-pf-search]").forEach(mount);

@@ -18,10 +18,14 @@ class Report:
     notes: dict[str, list[Note]] = field(default_factory=dict)
 
 
-def check(root: Path, notes: Path | None = None, *, read: Callable[[Path], Entry] | None = None) -> Report:
+def check(root: Path, notes: Path | None = None, *, read: Callable[[Path], Entry] | None = None,
+          missing_ok: bool = False) -> Report:
     """Read and validate every paper file under ``root`` (with ``read``: a build reads
-    through its cache), and every note under ``notes``."""
+    through its cache), and every note under ``notes``. A missing ``root`` is a problem
+    (a mistyped --papers), unless ``missing_ok``."""
     report = Report()
+    if not root.is_dir() and not missing_ok:
+        report.problems.append(ArchiveError(root, "no such folder: check --papers or extra.paperfeed.papers"))
     seen: dict[str, Path] = {}
     found = listing(root)
     report.problems += found.strays

@@ -42,10 +42,14 @@ def read_lookup_table(path: Path) -> dict[str, Paper]:
     """The TSV table as Papers keyed by normalized title."""
     table: dict[str, Paper] = {}
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # a byte-order mark is not part of a column name
             rows = list(csv.DictReader(fh, delimiter="\t"))
     except OSError as exc:
         raise LookupTableError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise LookupTableError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise LookupTableError(f"{path}: not a readable TSV table ({exc})") from None
     for line, row in enumerate(rows, start=2):
         for column in ("title", "arxiv_id"):
             if column not in row:
@@ -83,14 +87,15 @@ def search_lookup(search: Callable[[str], list[Paper]]) -> Lookup:
     return lookup
 
 
-def enrich(root: Path, lookup: Lookup, *, progress: Callable[[int], None] | None = None) -> EnrichResult:
+def enrich(root: Path, lookup: Lookup, *, progress: Callable[[int], None] | None = None,
+           notes: Path | None = None) -> EnrichResult:
     """Fill in every id-less paper of the archive that ``lookup`` can find; when the lookup
     fails, save what was found and say why it stopped."""
     with lock.writing(root):
-        return _enrich(root, lookup, progress)
+        return _enrich(root, lookup, progress, notes)
 
 
-def _enrich(root: Path, lookup: Lookup, progress: Callable[[int], None] | None) -> EnrichResult:
+def _enrich(root: Path, lookup: Lookup, progress: Callable[[int], None] | None, notes: Path | None) -> EnrichResult:
     ws = Workspace.load(root, everything=True)
     result = EnrichResult(Outcome())
     for paper in [p for p in ws.papers() if not p.has_arxiv_id]:
@@ -107,5 +112,5 @@ def _enrich(root: Path, lookup: Lookup, progress: Callable[[int], None] | None) 
             continue
         ws.replace(fill_missing(paper, found), old_id=paper.id)
         result.found.append(found.id)
-    result.outcome = ws.save()
+    result.outcome = ws.save(notes)
     return result

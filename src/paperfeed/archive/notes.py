@@ -19,16 +19,16 @@ was skipped.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
 import markdown
 import nh3
-import yaml
 
-from paperfeed.archive.store import ArchiveError, listing
+from paperfeed.archive.store import ArchiveError, front_matter_of, listing
 from paperfeed.model import relative_path, text_problem
 
 MAX_BYTES = 10_000
@@ -65,8 +65,8 @@ def note_dir(paper_id: str) -> str:
 def parse_author(text: str) -> str | None:
     """Who signed a note, from its text; None when it cannot be read."""
     try:
-        author = frontmatter.loads(text).metadata.get("author")
-    except (yaml.YAMLError, ValueError, TypeError):
+        author = front_matter_of(text)[0].get("author")
+    except ArchiveError:
         return None
     return author if isinstance(author, str) else None
 
@@ -83,7 +83,7 @@ def _body_problems(path: Path, body: str, first_line: int) -> list[ArchiveError]
                 problems.append(ArchiveError(path, f"HTML attributes that run script or style are not allowed "
                                              f"(<{tag}{attrs}>)", number))
         for match in _LINK.finditer(line):
-            url = next(g for g in match.groups() if g is not None)
+            url = html.unescape(next(g for g in match.groups() if g is not None))  # JaVa&#x53;cript: too
             scheme = _SCHEME.match(url)
             if scheme and scheme.group(1).lower() not in ("http", "https"):
                 problems.append(ArchiveError(path, f"links must be http(s); this one is {scheme.group(1)}:", number))
@@ -96,40 +96,44 @@ def read_note(path: Path, root: Path) -> tuple[Note | None, list[ArchiveError]]:
     if len(data) > MAX_BYTES:
         return None, [ArchiveError(path, f"a note is at most {MAX_BYTES:,} bytes; this one is {len(data):,}")]
     try:
-        post = frontmatter.loads(data.decode("utf-8"))
+        text = data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
         return None, [ArchiveError(path, "not UTF-8 text")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [ArchiveError(path, f"invalid YAML front matter: {getattr(exc, 'problem', exc)}",
-                                   mark.line + 2 if mark else 1)]
-    text = data.decode("utf-8")
+    try:  # the reader of paper files: repeated keys, impossible dates and aliases are errors
+        meta, content = front_matter_of(text, path)
+    except ArchiveError as exc:
+        return None, [exc]
     lines = text.splitlines()
+
     def line_of(key: str) -> int:
         return next((i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
     problems = []
-    meta = dict(post.metadata)
+    meta = dict(meta)
     author, date = meta.pop("author", None), meta.pop("date", None)
     for key in meta:
-        problems.append(ArchiveError(path, f"unknown key {key!r} (a note has author and date)", line_of(key)))
+        problems.append(ArchiveError(path, f"unknown key {str(key)[:40]!r} (a note has author and date)",
+                                     line_of(str(key))))
     if not isinstance(author, str) or not HANDLE.match(author):
-        problems.append(ArchiveError(path, f"author must be your GitHub handle, got {author!r}", line_of("author")))
+        problems.append(ArchiveError(path, f"author must be your GitHub handle, got {str(author)[:40]!r}",
+                                     line_of("author")))
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        problems.append(ArchiveError(path, f"date must be a day like 2026-11-24, got {date!r}", line_of("date")))
+        problems.append(ArchiveError(path, f"date must be a day like 2026-11-24, got {str(date)[:40]!r}",
+                                     line_of("date")))
     name = _NAME.match(path.name)
     if not name:
         problems.append(ArchiveError(path, "name the file YYYY-MM-DD-your-handle.md"))
     elif not problems and (name.group(1) != date.isoformat() or name.group(2) != author):
         problems.append(ArchiveError(path, f"the file name should be {date.isoformat()}-{author}.md"))
-    if not post.content.strip():
+    content = content.strip("\n")
+    if not content.strip():
         problems.append(ArchiveError(path, "the note is empty"))
-    first = len(lines) - len(post.content.splitlines()) + 1
-    problems += _body_problems(path, post.content, first)
+    first = text.count("\n", 0, text.rfind(content)) + 1 if content else len(lines)
+    problems += _body_problems(path, content, first)
     folder = path.parent.relative_to(root).as_posix()
     paper_id = folder.split("/", 1)[-1].replace("_", "/") if "/" in folder else folder
     if problems:
         return None, problems
-    return Note(paper_id, author, date, post.content.strip(), path), []
+    return Note(paper_id, author, date, content.strip(), path), []
 
 
 def read_notes(root: Path, paper_ids: set[str]) -> tuple[dict[str, list[Note]], list[ArchiveError]]:
@@ -160,3 +164,31 @@ def render(text: str) -> str:
     html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
     return nh3.clean(html, tags=TAGS, url_schemes={"http", "https"}, link_rel="nofollow noopener ugc",
                      attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}})
+
+
+def plan_moves(root: Path, moves: dict[str, str]) -> list[tuple[Path, Path]]:
+    """The note files to move when papers change id (old id → new id), as (from, to) pairs;
+    ArchiveError when one would land on a note that is already there, before anything moves."""
+    planned = []
+    for old, new in moves.items():
+        source, target = root / note_dir(old), root / note_dir(new)
+        if not source.is_dir():
+            continue
+        for path in sorted(p for p in source.iterdir() if p.is_file() and not p.is_symlink()):
+            if (target / path.name).exists():
+                raise ArchiveError(path, f"the paper now has the id {new!r}, whose notes already hold "
+                                   f"{path.name}: merge the two notes by hand")
+            planned.append((path, target / path.name))
+    return planned
+
+
+def move(planned: list[tuple[Path, Path]]) -> None:
+    """Move note files (os.replace: each lands whole), and remove the folders left empty."""
+    for source, target in planned:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        for folder in (source.parent, source.parent.parent):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty

@@ -29,6 +29,7 @@ from paperfeed.config import Settings
 from paperfeed.model import MACHINE_KEYS
 
 _LINK_MODE = "120000"
+_SUBMODULE_MODE = "160000"
 
 
 class ReviewError(Exception):
@@ -56,8 +57,22 @@ def top_of(path: Path) -> Path:
 
 
 def changes(top: Path, base: str) -> list[Change]:
-    """Every change of the working tree against ``base``, untracked files included."""
-    fields = _git(top, "diff", "--raw", "-z", "-M", "-C", "--no-abbrev", base).split("\0")
+    """Every change of the working tree against ``base``, untracked files included, and of the
+    index too: a submodule entry (which has no file to see) is found there."""
+    out = _parse_raw(_git(top, "diff", "--raw", "-z", "-M", "-C", "--no-abbrev", base))
+    seen = {c.path for c in out}
+    out += [c for c in _parse_raw(_git(top, "diff", "--cached", "--raw", "-z", "-M", "-C", "--no-abbrev", base))
+            if c.path not in seen or c.new_mode in (_LINK_MODE, _SUBMODULE_MODE)]
+    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0"):
+        if name:
+            mode = os.lstat(top / name).st_mode
+            kind = _LINK_MODE if stat.S_ISLNK(mode) else _SUBMODULE_MODE if stat.S_ISDIR(mode) else "100644"
+            out.append(Change("A", name, None, kind))
+    return out
+
+
+def _parse_raw(raw: str) -> list[Change]:
+    fields = raw.split("\0")
     out: list[Change] = []
     i = 0
     while i < len(fields) - 1:
@@ -69,10 +84,6 @@ def changes(top: Path, base: str) -> list[Change]:
         else:
             out.append(Change(status, fields[i + 1], None, meta[1]))
             i += 2
-    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0"):
-        if name:
-            mode = _LINK_MODE if stat.S_ISLNK(os.lstat(top / name).st_mode) else "100644"
-            out.append(Change("A", name, None, mode))
     return out
 
 
@@ -90,6 +101,9 @@ def review(papers: Path, base: str, *, notes: Path | None = None, author: str | 
         if change.new_mode == _LINK_MODE:
             problems.append(ArchiveError(path, "a symbolic link: the repository holds plain files only (a link can "
                                          "publish a file from outside it)"))
+            continue
+        if change.new_mode == _SUBMODULE_MODE:
+            problems.append(ArchiveError(path, "a submodule: the repository holds plain files only"))
             continue
         if change.status == "U":
             problems.append(ArchiveError(path, "unmerged: resolve the conflict first"))
@@ -123,7 +137,11 @@ def _paper_change(top: Path, base: str, change: Change) -> list[ArchiveError]:
         return [ArchiveError(path, "papers are not removed by hand")]
     if change.status == "R":
         return [ArchiveError(path, f"papers are not moved or renamed by hand (was {change.old_path})")]
-    return _edits(path, _git(top, "show", f"{base}:{change.path}"), path.read_text(encoding="utf-8"))
+    try:
+        now = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [ArchiveError(path, f"cannot be read as UTF-8 text ({type(exc).__name__})")]
+    return _edits(path, _git(top, "show", f"{base}:{change.path}"), now)
 
 
 def _edits(path: Path, old_text: str, new_text: str) -> list[ArchiveError]:

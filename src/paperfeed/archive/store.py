@@ -37,7 +37,33 @@ MAX_FILE_BYTES = 2_000_000
 
 class _StrictLoader(_Loader):
     """libyaml's safe loader, but a key given twice is an error (YAML would keep the last
-    silently) and an impossible date (2026-02-30) names its line instead of a traceback."""
+    silently), an alias is refused (200,000 ``*a`` make a 1 MB file expand to gigabytes),
+    and an impossible date (2026-02-30) or a number of 5,000 digits names its line instead
+    of a traceback."""
+
+    def get_single_node(self):  # type: ignore[no-untyped-def]
+        root = super().get_single_node()
+        seen: set[int] = set()
+        todo = [root] if root is not None else []
+        while todo:  # an alias is a node met twice
+            node = todo.pop()
+            if id(node) in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "anchors and aliases (&name, *name) are not allowed here: write the value out",
+                    node.start_mark)
+            seen.add(id(node))
+            if isinstance(node, yaml.SequenceNode):
+                todo += node.value
+            elif isinstance(node, yaml.MappingNode):
+                todo += [part for pair in node.value for part in pair]
+        return root
+
+    def construct_yaml_int(self, node):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the number {node.value[:20]}… is too long", node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         if isinstance(node, yaml.MappingNode):
@@ -64,6 +90,7 @@ class _StrictLoader(_Loader):
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 _FENCE = re.compile(r"^-{3,}\s*$", re.M)
 
 
@@ -114,10 +141,27 @@ def loads(text: str, path: Path | str = "<string>") -> Paper:
     """Parse a paper file's text; errors name the file, line and field."""
     if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise ArchiveError(path, f"a paper file is at most {MAX_FILE_BYTES:,} bytes", 1)
+    data, body = front_matter_of(text, path)
     try:
-        fm, body = _HANDLER.split(text.lstrip("\ufeff"))
+        paper = from_front_matter(data, body.strip("\n"))
+    except (PaperError, TypeError) as exc:
+        name = getattr(exc, "field", "links")
+        raise ArchiveError(path, str(exc), key_line(text, name)) from None
+    errors = validate(paper)
+    if errors:
+        name = errors[0].field
+        raise ArchiveError(path, str(errors[0]), _body_line(text) if name == "body" else key_line(text, name))
+    return paper
+
+
+def front_matter_of(text: str, path: Path | str = "<string>") -> tuple[dict, str]:
+    """A file's front matter, read strictly (see _StrictLoader), and the text after it: the one
+    reader of paper files and notes. Errors name the file, line and key."""
+    text = text.lstrip("\ufeff")
+    try:
+        fm, body = _HANDLER.split(text)
     except ValueError:
-        if text.lstrip("\ufeff").startswith("---"):
+        if text.startswith("---"):
             raise ArchiveError(path, "the front matter has no closing '---' line", 1) from None
         raise ArchiveError(path, "no YAML front matter (the file must start with a '---' line)", 1) from None
     try:
@@ -133,18 +177,11 @@ def loads(text: str, path: Path | str = "<string>") -> Paper:
         raise ArchiveError(path, f"{f'{key}: ' if key else ''}{what}{exc.problem or exc}{context}", line) from None
     except yaml.YAMLError as exc:
         raise ArchiveError(path, f"invalid YAML: {exc}", 1) from None
+    except (RecursionError, ValueError, OverflowError) as exc:  # nesting or values no file needs
+        raise ArchiveError(path, f"front matter that cannot be read ({type(exc).__name__})", 1) from None
     if not isinstance(data, dict):
         raise ArchiveError(path, "front matter must be a mapping of keys to values", 2)
-    try:
-        paper = from_front_matter(data, body.strip("\n"))
-    except (PaperError, TypeError) as exc:
-        name = getattr(exc, "field", "links")
-        raise ArchiveError(path, str(exc), key_line(text, name)) from None
-    errors = validate(paper)
-    if errors:
-        name = errors[0].field
-        raise ArchiveError(path, str(errors[0]), _body_line(text) if name == "body" else key_line(text, name))
-    return paper
+    return data, body
 
 
 def _key_at(text: str, line: int) -> str | None:

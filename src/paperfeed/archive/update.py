@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperfeed.archive import lock
+from paperfeed.archive import notes as notes_mod
 from paperfeed.archive.merge import merge
 from paperfeed.archive.store import (ArchiveError, Entry, dumps, loads, paper_files, path_for, read_entry,
                                      remove_file, write_text_atomic)
@@ -29,9 +30,19 @@ class Outcome:
     removed: list[Path] = field(default_factory=list)
     #: temp files a killed writer had left, removed
     swept: list[Path] = field(default_factory=list)
+    #: papers of the batch that were not merged: their title's id belongs to another paper
+    conflicts: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+
+
+class SlugConflict(ValueError):
+    """An incoming paper's id belongs to a different paper already in the archive."""
+
+
+def _punctuation(title: str) -> str:
+    return "".join(ch for ch in title if not ch.isalnum() and not ch.isspace())
 
 
 class Workspace:
@@ -43,6 +54,7 @@ class Workspace:
         self._papers: dict[str, Paper] = {}
         self._by_title: dict[str, str] = {}
         self._moved: dict[str, str] = {}  # slug id -> arXiv id it was merged into
+        self.conflicts: list[str] = []
 
     @classmethod
     def load(cls, root: Path, *, ids: Iterable[str] = (), everything: bool = False) -> Workspace:
@@ -100,6 +112,14 @@ class Workspace:
     def _match(self, incoming: Paper) -> str | None:
         key = self._moved.get(incoming.id, incoming.id)
         if key in self._papers:
+            known = self._papers[key]
+            # a slug comes from the title, and two titles can make the same one ("C++ Is Fast" and
+            # "C Is Fast"; long titles alike for 80 characters): such papers are never merged
+            if not incoming.has_arxiv_id and not known.has_arxiv_id and (
+                    normalize_title(incoming.title) != normalize_title(known.title)
+                    or _punctuation(incoming.title) != _punctuation(known.title)):
+                raise SlugConflict(f"{incoming.title[:80]!r} would take the id {key!r} of {known.title[:80]!r}; "
+                                   "skipped (paperfeed enrich can give it its arXiv id)")
             return key
         by_title = self._by_title.get(normalize_title(incoming.title))
         if by_title is None or by_title not in self._papers:
@@ -109,13 +129,20 @@ class Workspace:
             return None
         return by_title
 
-    def save(self) -> Outcome:
+    def moves(self) -> dict[str, str]:
+        """Papers this batch gives a new id (a scraped paper that learned its arXiv id): old → new."""
+        return {old: self._moved[old] for old in sorted(self._moved)
+                if old in self._on_disk and old not in self._papers}
+
+    def save(self, notes: Path | None = None) -> Outcome:
         """Write every record whose bytes changed; remove files of merged slug papers.
 
         Every file's new text is made and read back with the reader's own checks
         before the first write: a record that ``check`` would refuse stops the run
-        with nothing written (importers drop bad fields before they get here)."""
+        with nothing written (importers drop bad fields before they get here). The
+        notes of a paper that moves (under ``notes``) move with it."""
         outcome = Outcome()
+        note_moves = notes_mod.plan_moves(notes, self.moves()) if notes is not None else []
         writes: list[tuple[Path, str]] = []
         for paper_id in sorted(self._papers):
             entry = self._on_disk.get(paper_id)
@@ -132,6 +159,7 @@ class Workspace:
             (outcome.updated if entry else outcome.new).append(paper_id)
         for path, text in writes:
             write_text_atomic(path, text)
+        notes_mod.move(note_moves)
         for old_id in sorted(self._moved):
             if old_id in self._on_disk and old_id not in self._papers:
                 remove_file(self._on_disk[old_id].path)
@@ -139,14 +167,21 @@ class Workspace:
         return outcome
 
 
-def apply(root: Path, papers: list[Paper]) -> Outcome:
+def apply(root: Path, papers: list[Paper], *, notes: Path | None = None) -> Outcome:
     """Merge ``papers`` (in order) into the archive at ``root`` and write the result,
-    holding the archive's lock from the first read to the last write."""
+    holding the archive's lock from the first read to the last write; a paper that moves
+    takes its notes (under ``notes``) along."""
     everything = any(not p.has_arxiv_id for p in papers)
     with lock.writing(root) as swept:
         ws = Workspace.load(root, ids=[p.id for p in papers], everything=everything)
-        touched = {ws.add(p).id for p in papers}
-        outcome = ws.save()
+        touched = set()
+        for paper in papers:
+            try:
+                touched.add(ws.add(paper).id)
+            except SlugConflict as exc:
+                ws.conflicts.append(str(exc))
+        outcome = ws.save(notes)
+        outcome.conflicts = ws.conflicts
     outcome.swept = swept
     # Papers that were only read (to match titles) are not part of this batch's story.
     outcome.unchanged = [i for i in outcome.unchanged if i in touched]

@@ -12,6 +12,7 @@ from paperfeed.feeds.items import FeedInfo, FeedItem, digest_item, paper_item
 from paperfeed.model import Paper
 from paperfeed.pages import render as r
 from paperfeed.pages.generate import Pages, front_matter, day_md, paper_md, tag_md
+from paperfeed.publish import sitemap
 
 # The usual feed icon (a dot and two arcs), inline so no icon font or CDN is needed.
 ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria-hidden="true">'
@@ -19,8 +20,6 @@ ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria
         '8H6.6A6.6 6.6 0 0 0 0 1.4z"/></svg>')
 
 
-EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 class Feeds:
@@ -31,6 +30,8 @@ class Feeds:
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.items = items
         self.digest_days = digest_days
+        # each paper's place in its day's list (papers of a day are ordered by upvotes)
+        self.ranks = {(day, p.id): i for day, papers in pages.days.items() for i, p in enumerate(papers)}
         name = pages.options.site_name
         self.papers = FeedInfo(paths.PAPERS, f"{name}: latest papers",
                                f"The papers of the latest featured days on {name}, newest day first.",
@@ -50,7 +51,8 @@ class Feeds:
 
     def _item(self, paper: Paper, day: dt.date) -> FeedItem:
         tags = [(slug, self.pages.taxonomy.name(slug)) for slug in self.pages.tags[paper.id]]
-        return paper_item(paper, page_url=self.url(paper_md(paper.id)), tags=tags, day=day)
+        return paper_item(paper, page_url=self.url(paper_md(paper.id)), tags=tags, day=day,
+                          rank=self.ranks.get((day, paper.id), 0))
 
     def _latest(self) -> list[FeedItem]:
         """The newest days' papers, each once (a paper featured again shows under its newest day)."""
@@ -81,9 +83,9 @@ class Feeds:
         out[paths.OPML] = formats.opml(f"{self.pages.options.site_name}: every tag", [self.papers, self.daily,
                                        *self.tags], site_url=self.site_url, updated=updated).decode("utf-8")
         # Material's JavaScript reads every <link rel="alternate"> as a translation of the site and
-        # fetches sitemap.xml beside it: an empty one answers that at once, and is cached.
+        # fetches sitemap.xml beside it: a small valid one (the Feeds page) answers that at once
         for folder in ("feeds", "feeds/tags"):
-            out[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
+            out[f"{folder}/sitemap.xml"] = sitemap.urlset([self.url(paths.PAGE)])
         out[paths.PAGE] = self.page()
         return out
 
@@ -100,7 +102,8 @@ class Feeds:
             f"<td>{links(paths.tag_feed(slug), (paths.RSS, paths.ATOM))}</td>"
             f"<td>{escape(self.pages.taxonomy.description(slug))}</td></tr>\n" for slug in self.pages.tagged)
         return "".join([
-            front_matter("Feeds"), "<h1>Feeds</h1>\n\n",
+            front_matter("Feeds", description="Follow the site in a feed reader or by email: the latest papers, "
+                         "a daily digest and a feed per tag, as RSS, Atom and JSON Feed."), "<h1>Feeds</h1>\n\n",
             "<p>Follow the site in any feed reader. Every feed is rebuilt with the site each day.</p>\n\n",
             f'<h2 id="latest">{ICON} Latest papers</h2>\n\n',
             f"<p>The last {self.items} papers, newest day first: title, authors, abstract, AI summary, tags and "

@@ -37,11 +37,17 @@ class FeedItem:
     authors: tuple[str, ...] = ()
     tags: tuple[tuple[str, str], ...] = ()  # (slug, name)
     external_url: str | None = None
+    #: the paper's place in its day's list (0: the most upvoted)
+    rank: int = 0
 
     @property
     def moment(self) -> dt.datetime:
-        """The featured day as a time: midnight UTC, so dates never drift between builds."""
-        return dt.datetime.combine(self.day, dt.time(0, 0), tzinfo=dt.timezone.utc)
+        """The featured day as a time, from the data so it never drifts between builds: noon UTC
+        (the same date from UTC-12 to UTC+11), one second earlier per place in the day's list,
+        so no two items of a day share a time (Atom readers order by it; the W3C validator
+        warns on equal ones) and readers sort a day as the site does."""
+        noon = dt.datetime.combine(self.day, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        return noon - dt.timedelta(seconds=min(self.rank, 43_199))
 
 
 @dataclass(frozen=True)
@@ -57,9 +63,9 @@ class FeedInfo:
 
     @property
     def updated(self) -> dt.datetime:
-        """The newest item's day: the feed changes only when its data does."""
-        days = [i.day for i in self.items] or [dt.date(1970, 1, 1)]
-        return dt.datetime.combine(max(days), dt.time(0, 0), tzinfo=dt.timezone.utc)
+        """The newest item's time: the feed changes only when its data does."""
+        return max((i.moment for i in self.items),
+                   default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
 
 
 def _links(paper: Paper, page_url: str) -> Markup:
@@ -76,7 +82,7 @@ def _authors(names: list[str]) -> str:
     return ", ".join(names[:r.AUTHORS_SHOWN]) + (f" and {more:,} more" if more > 0 else "")
 
 
-def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day: dt.date) -> FeedItem:
+def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day: dt.date, rank: int = 0) -> FeedItem:
     """A paper as a feed item; its id is its arXiv URL (or, without an arXiv id, its page URL)."""
     parts = []
     if paper.ai_summary:
@@ -94,7 +100,7 @@ def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day:
         content_html=xml_safe(str(Markup("\n").join(parts))),
         summary=xml_safe(paper.ai_summary or r.excerpt(paper.abstract)),
         authors=tuple(xml_safe(a) for a in paper.authors[:r.AUTHORS_SHOWN]), tags=tuple((s, xml_safe(n)) for s, n in tags),
-        external_url=paper.links.arxiv)
+        external_url=paper.links.arxiv, rank=rank)
 
 
 def digest_item(day: dt.date, papers: list[tuple[Paper, str]], *, page_url: str, site_name: str) -> FeedItem:

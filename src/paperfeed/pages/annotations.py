@@ -60,7 +60,8 @@ def recent_page(pages: Pages) -> str:
     by_id = {p.id: p for p in pages.papers}
     latest = sorted((n for ns in pages.notes.values() for n in ns),
                     key=lambda n: (n.date, n.author.lower(), n.paper_id), reverse=True)[:RECENT]
-    out = [front_matter("Recently annotated"), "<h1>Recently annotated</h1>\n\n",
+    out = [front_matter("Recently annotated", description="The latest notes readers added to papers, newest first."),
+           "<h1>Recently annotated</h1>\n\n",
            "<p>The latest notes readers added to papers, newest first. Add yours from any paper page.</p>\n\n"]
     if not latest:
         out.append("<p>No notes yet.</p>\n")

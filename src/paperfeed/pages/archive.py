@@ -34,7 +34,8 @@ def index(pages: Pages) -> str:
     """Years and months, each month with its days and papers, linking into the year pages."""
     from paperfeed.pages.generate import front_matter
 
-    out = [front_matter("Archive"), "<h1>Archive</h1>\n\n"]
+    out = [front_matter("Archive", description=f"Every featured day, {len(pages.day_list):,} of them, by year "
+                        "and month, with their papers."), "<h1>Archive</h1>\n\n"]
     if pages.day_list:
         out.append(pages.updated_line())
     for year, months in by_year(pages.day_list).items():
@@ -56,7 +57,10 @@ def year_page(pages: Pages, year: int, months: dict[dt.date, list[dt.date]], old
     nav = [f'<a href="{r.rel(here, year_md(older))}">← {older}</a>' if older else "",
            f'<a href="{r.rel(here, INDEX)}">All years</a>',
            f'<a href="{r.rel(here, year_md(newer))}">{newer} →</a>' if newer else ""]
-    out = [front_matter(f"Archive: {year}"), f"<h1>{year}</h1>\n\n",
+    count = sum(len(days) for days in months.values())
+    out = [front_matter(f"Archive: {year}", description=f"The {count} featured days of {year}, by month.",
+                        section="archive/"),
+           f"<h1>{year}</h1>\n\n",
            f'<nav class="pf-daynav" aria-label="Years">{" | ".join(n for n in nav if n)}</nav>\n\n']
     for month, days in months.items():
         out.append(f'<h2 id="{month:%Y-%m}">{month:%B %Y}</h2>\n\n' + pages.day_list_html(days, here))

@@ -27,7 +27,7 @@ from markupsafe import escape
 from paperfeed import feeds
 from paperfeed.archive.notes import Note
 from paperfeed.model import Paper, relative_path
-from paperfeed.pages import annotations, archive, plan
+from paperfeed.pages import annotations, archive, latex, plan
 from paperfeed.pages import render as r
 from paperfeed.pages.tagpages import tag_md
 from paperfeed.pages.taxonomy import Taxonomy
@@ -43,6 +43,8 @@ GENERATED = ("index.md", "papers", "days", "tags", "archive", "feeds", "annotate
 class Options:
     site_name: str
     home_days: int = 1
+    #: the site's description (mkdocs.yml's site_description), for the home page's meta description
+    description: str = ""
     repo_url: str | None = None
     branch: str = "main"
 
@@ -64,25 +66,25 @@ def _scalar(value: str) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(title: str, *, prerendered: bool = True, lean: bool = False, hide: tuple[str, ...] = ("toc",),
-                 description: str | None = None, tag_feed: str | None = None) -> str:
+def front_matter(title: str, *, description: str, grows: bool = False, tag_feed: str | None = None,
+                 section: str | None = None) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
-    Material prints page.meta.title and .description unescaped: they get escaped text.
-    ``lean`` pages (papers, days, tag months: the pages whose number grows with the
-    archive) use ``overrides/lean.html``, Material's look in a fraction of the bytes.
+    Material prints page.meta.title and .description unescaped: they get escaped text
+    (LaTeX as plain text). Every generated page uses ``overrides/lean.html``: Material's
+    look in a fraction of the bytes and without Material's script (phones pay 1.5 s of
+    main thread for it). The pages whose number ``grows`` with the archive (papers,
+    days, tag months) name only the latest papers' feeds in their head.
     """
-    lines = ["---", f"title: {_scalar(str(escape(title)))}"]
-    if description:
-        lines.append(f"description: {_scalar(str(escape(description)))}")
-    if lean:
-        lines.append("template: lean.html")
-    elif hide:
-        lines.append(f"hide: {json.dumps(list(hide))}")
+    lines = ["---", f"title: {_scalar(str(escape(latex.plain(title))))}",
+             f"description: {_scalar(str(escape(latex.plain(description).strip())))}", "template: lean.html"]
+    if not grows:
+        lines.append("feeds: all")
     if tag_feed:  # overrides/main.html links the tag's feeds for autodiscovery
         lines.append(f"tag_feed: {_scalar(tag_feed)}")
-    if prerendered:
-        lines.append("prerendered: true")
+    if section:  # the header tab to mark as current (lean.html): the nav holds no such page
+        lines.append(f"section: {_scalar(section)}")
+    lines.append("prerendered: true")
     return "\n".join(lines) + "\n---\n\n"
 
 
@@ -199,7 +201,9 @@ class Pages:
     def home(self) -> str:
         here = "index.md"
         name = escape(self.options.site_name)
-        out = [front_matter(self.options.site_name, hide=("navigation", "toc")), f"<h1>{name}</h1>\n\n"]
+        latest = f"The {len(self.days[self.day_list[-1]])} papers of {_long(self.day_list[-1])}. " if self.day_list else ""
+        out = [front_matter(self.options.site_name, description=latest + self.options.description),
+               f"<h1>{name}</h1>\n\n"]
         if not self.day_list:
             return "".join(out) + "<p>No papers yet: run <code>paperfeed fetch</code> or <code>paperfeed import</code>.</p>\n"
         out.append(self.updated_line())
@@ -216,7 +220,11 @@ class Pages:
 
     def day(self, day: dt.date) -> str:
         here = day_md(day)
-        out = [front_matter(f"Papers of {_long(day)}", lean=True), f"<h1>Papers of {_long(day)}</h1>\n\n",
+        papers = self.days[day]
+        about = f"{len(papers)} papers featured on {_long(day)}: " + "; ".join(latex.plain(p.title) for p in papers[:3])
+        out = [front_matter(f"Papers of {_long(day)}", description=r.excerpt(about, 160), grows=True,
+                            section="archive/"),
+               f"<h1>Papers of {_long(day)}</h1>\n\n",
                self.day_nav(day, here)]
         out += [self.card(p, here, level=2) for p in self.days[day]]
         out.append(self.day_nav(day, here, label="Previous and next day (end of list)"))
@@ -230,7 +238,8 @@ class Pages:
                  f"Featured {days}" if paper.featured else "",
                  f"▲ {paper.upvotes}" if paper.upvotes is not None else "",
                  str(escape(paper.organization)) if paper.organization else ""]
-        out = [front_matter(paper.title, lean=True, description=r.excerpt(paper.abstract, 150)),
+        out = [front_matter(paper.title, description=r.excerpt(latex.plain(paper.abstract or paper.title), 150),
+                            grows=True),
                f'<header class="pf-paper">\n<h1>{self.title(paper)}</h1>\n'
                f'<p class="pf-paper__authors">{r.authors_full(paper)}</p>\n'
                f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'

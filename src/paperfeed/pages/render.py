@@ -3,9 +3,8 @@
 Every string that came from outside is escaped with markupsafe before it
 reaches a page, and fragments are emitted as raw HTML blocks, which Markdown
 leaves alone: so ``*bold*``, ``# Heading``, ``[x](javascript:…)``, ``{{ config }}``
-and ``| a | b |`` show up as exactly that text. ``$…$`` math becomes MathML at
-build time (no JavaScript); MathML that is not on an allowlist of tags and
-attributes is thrown away and the TeX source shown instead.
+and ``| a | b |`` show up as exactly that text. LaTeX (math and the common text
+commands) is rendered by pages/latex.py; citations are made by pages/cite.py.
 """
 
 from __future__ import annotations
@@ -15,58 +14,16 @@ import html
 import re
 from collections.abc import Iterable
 
-from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
 from paperfeed.model import Paper
+from paperfeed.pages.cite import bibtex
+from paperfeed.pages.latex import mathml, rich_text
 
-_MATH = re.compile(r"\$\$(?P<display>[^$]+?)\$\$|(?<![\\$])\$(?P<inline>[^$\s](?:[^$]*?[^$\s\\])?)\$(?!\$)")
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^>]*)>")
+__all__ = ["bibtex", "mathml", "rich_text"]  # re-exported: the page modules' one import
+
 _MARKUP = re.compile(r"<[^>]*>")
 _MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S)
-_ATTR = re.compile(r"([a-zA-Z_:][\w:.-]*)\s*=\s*\"[^\"<>]*\"")
-MATHML_TAGS = frozenset(
-    "math mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot mover munder munderover "
-    "mtable mtr mtd mstyle mpadded mphantom menclose merror semantics annotation mfenced mlabeledtr".split())
-MATHML_ATTRS = frozenset(
-    "xmlns display stretchy mathvariant fence separator lspace rspace accent accentunder columnalign "
-    "rowspacing columnspacing linethickness minsize maxsize movablelimits width height depth symmetric "
-    "form largeop scriptlevel displaystyle notation align columnlines rowlines frame mathsize".split())
-
-
-def mathml(tex: str, *, display: bool = False) -> Markup | None:
-    """``tex`` as MathML, or None when it cannot be converted safely."""
-    try:
-        out = convert(tex, display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds on malformed TeX; all mean "show the source"
-        return None
-    for closing, name, attrs in _TAG.findall(out):
-        if name not in MATHML_TAGS:
-            return None
-        rest = _ATTR.sub("", attrs).strip().rstrip("/").strip()
-        if rest or any(a not in MATHML_ATTRS for a in _ATTR.findall(attrs)) or (closing and attrs.strip()):
-            return None
-    if "<" in _TAG.sub("", out):
-        return None
-    return Markup(out)
-
-
-def rich_text(value: str) -> Markup:
-    """Escaped text with ``$…$`` and ``$$…$$`` rendered as MathML. Unbalanced ``$`` stay as text."""
-    parts: list[str] = []
-    last = 0
-    for m in _MATH.finditer(value):
-        tex = m.group("display") or m.group("inline")
-        display = m.group("display") is not None
-        rendered = mathml(tex, display=display)
-        if rendered is not None and display:
-            # a wide equation scrolls on its own on a phone; keyboard users must reach it too
-            rendered = Markup('<span class="pf-equation" tabindex="0">{}</span>').format(rendered)
-        parts.append(escape(value[last:m.start()]))
-        parts.append(rendered if rendered is not None else escape(m.group(0)))
-        last = m.end()
-    parts.append(escape(value[last:]))
-    return Markup("").join(parts)
 
 
 def visible_text(fragment: str) -> str:
@@ -182,25 +139,3 @@ def authors_full(paper: Paper) -> Markup:
     where = paper.links.arxiv or paper.links.huggingface
     more = f"and {rest:,} more"
     return shown + (Markup(" {}").format(link(where, more)) if where else Markup(" {}").format(more))
-
-
-def bibtex(paper: Paper) -> str:
-    """A BibTeX entry; braces in scraped text are dropped so the entry stays balanced."""
-    def clean(value: str) -> str:
-        return value.replace("{", "").replace("}", "").replace("\\", "")
-    first = paper.authors[0].split()[-1] if paper.authors else "anon"
-    year = str(paper.published.year) if paper.published else (str(paper.featured[0].year) if paper.featured else "")
-    word = next((w for w in re.findall(r"[A-Za-z]+", paper.title) if len(w) > 3), "paper")
-    key = re.sub(r"[^a-z0-9]", "", f"{first}{year}{word}".lower()) or "paper"
-    authors = [clean(a) for a in paper.authors[:AUTHORS_SHOWN]]
-    if len(paper.authors) > AUTHORS_SHOWN:
-        authors.append("others")  # BibTeX's own "et al."
-    fields = [("title", "{" + clean(paper.title) + "}"), ("author", " and ".join(authors))]
-    if year:
-        fields.append(("year", year))
-    if paper.has_arxiv_id:
-        fields += [("eprint", paper.id), ("archivePrefix", "arXiv")]
-    if paper.links.arxiv:
-        fields.append(("url", paper.links.arxiv))
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
-    return f"@misc{{{key},\n{body}\n}}"

@@ -42,7 +42,8 @@ def index(pages: Pages) -> str:
     rows = "".join(f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(pages.taxonomy.name(slug))}</a></td>'
                    f'<td>{len(papers)}</td><td>{escape(pages.taxonomy.description(slug))}</td></tr>\n'
                    for slug, papers in pages.tagged.items())
-    return (front_matter("Tags") + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
+    about = f"The {len(pages.tagged)} tags of the site's papers, each with its papers, months and feeds."
+    return (front_matter("Tags", description=about) + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
             f"<th>About</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
 
 
@@ -56,7 +57,8 @@ def tag_page(pages: Pages, slug: str, by_month: dict[str, list[Paper]]) -> str:
                          for m, ps in by_month.items())
     feed = feeds.tag_feed(slug)
     return "".join([
-        front_matter(f"Tag: {pages.taxonomy.name(slug)}", tag_feed=slug),
+        front_matter(f"Tag: {pages.taxonomy.name(slug)}", tag_feed=slug, section="tags/", description=(
+            f"{len(papers)} papers tagged {pages.taxonomy.name(slug)}. {pages.taxonomy.description(slug)}")),
         f"<h1>{escape(pages.taxonomy.name(slug))}</h1>\n\n<p>{escape(pages.taxonomy.description(slug))}</p>\n\n",
         f'<p class="pf-follow">Follow this tag: <a href="{r.rel_file(here, feed + feeds.RSS)}">RSS</a> · '
         f'<a href="{r.rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
@@ -75,6 +77,8 @@ def month_page(pages: Pages, slug: str, month: str, items: list[Paper], older: s
            f'<a href="{r.rel(page, tag_md(slug))}">{name}</a>',
            f'<a href="{r.rel(page, tag_md(slug, newer))}">{newer} →</a>' if newer else ""]
     return "".join([
-        front_matter(f"{pages.taxonomy.name(slug)}: {month}", lean=True), f"<h1>{name}: {month}</h1>\n\n",
+        front_matter(f"{pages.taxonomy.name(slug)}: {month}", grows=True, section="tags/", description=(
+            f"The {len(items)} papers tagged {pages.taxonomy.name(slug)} in {month}.")),
+        f"<h1>{name}: {month}</h1>\n\n",
         f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',
         '<ul class="pf-rows">\n', *(pages.row(p, page) for p in items), "</ul>\n"])

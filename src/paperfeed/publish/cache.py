@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from paperfeed.archive.store import ArchiveError, Entry, loads
-from paperfeed.model import Links, Paper
+from paperfeed.model import Links, Paper, validate
 
 T = TypeVar("T")
 FORMAT = 3
@@ -66,6 +66,8 @@ def paper_to_json(paper: Paper) -> str:
 
 def paper_from_json(text: str) -> Paper:
     data = json.loads(text)
+    if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
+        raise ValueError("not a paper")
     data["published"] = dt.date.fromisoformat(data["published"]) if data["published"] else None
     data["featured"] = [dt.date.fromisoformat(d) for d in data["featured"]]
     data["links"] = Links(**data["links"])
@@ -116,8 +118,9 @@ class BuildCache:
             if meta.get("salt") != self.salt:
                 return
             for key, size, mtime_ns, digest, paper, derived in db.execute("SELECT * FROM records"):
-                self.records[key] = Record(size, mtime_ns, digest, paper_from_json(paper),
-                                           {k: tuple(v) for k, v in json.loads(derived).items()})
+                record = _record(size, mtime_ns, digest, paper, derived)
+                if record is not None:  # a record that is not a valid paper is a miss, never trusted
+                    self.records[key] = record
             self.pages = {p: (k, m) for p, k, m in db.execute("SELECT path, key, mtime_ns FROM pages")}
         self._loaded = set(self.records)
 
@@ -157,13 +160,15 @@ class BuildCache:
     def digest(self, path: Path) -> str:
         return self.records[self.key_of(path)].digest
 
-    def derived(self, path: Path, name: str, key: object, compute: Callable[[], T]) -> T:
-        """``compute()``, unless it was computed for this very file from the same ``key``."""
+    def derived(self, path: Path, name: str, key: object, compute: Callable[[], T],
+                valid: Callable[[Any], bool] = lambda value: True) -> T:
+        """``compute()``, unless it was computed for this very file from the same ``key`` (and the
+        value kept has the shape ``valid`` wants: a cache from elsewhere is data, not trusted)."""
         record_key = self.key_of(path)
         record = self.records[record_key]
         key_text = json.dumps(key, sort_keys=True)
         found = record.derived.get(name)
-        if found is not None and found[0] == key_text:
+        if found is not None and found[0] == key_text and valid(found[1]):
             return found[1]
         value = compute()
         record.derived[name] = (key_text, value)
@@ -191,6 +196,21 @@ class BuildCache:
             db.execute("DELETE FROM pages")
             db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((p, k, m) for p, (k, m) in self.pages.items()))
         self._loaded, self._dirty = set(self._seen), set()
+
+
+def _record(size: object, mtime_ns: object, digest: object, paper: object, derived: object) -> Record | None:
+    """A row as a Record, or None unless every part of it is what a build writes."""
+    try:
+        found = paper_from_json(str(paper))
+        kept = json.loads(str(derived))
+    except (ValueError, TypeError, KeyError, RecursionError, AttributeError):
+        return None
+    if validate(found) or not (type(size) is int and type(mtime_ns) is int and isinstance(digest, str)
+                               and isinstance(kept, dict)):
+        return None
+    if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in kept.values()):
+        return None
+    return Record(size, mtime_ns, digest, found, {k: (v[0], v[1]) for k, v in kept.items()})
 
 
 @contextmanager

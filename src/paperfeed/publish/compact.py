@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 _INDENT = re.compile(r"^[ \t]+", re.M)
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input [^>]*type="checkbox"[^>]*?) autocomplete="off"')
 _MATERIAL_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 _BLANK = re.compile(r"\n[ \t]*(?=\n)")
 _VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
@@ -79,8 +80,21 @@ class CompactPlugin(BasePlugin):
         if page.meta.get("template") == "lean.html":
             for markup in _FOR_MATERIAL_SCRIPT:
                 output = output.replace(markup, "", 1)
+        output = valid_html(output)
+        if page.meta.get("template") == "lean.html":
             output = minify_html.minify(output, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
         return output
+
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        return valid_html(output) if template_name.endswith(".html") else output
+
+
+def valid_html(html: str) -> str:
+    """Two things Material 9.x writes that HTML does not allow (the Nu checker's errors):
+    ``autocomplete`` on its checkbox toggles (only text-like inputs take it), and an empty
+    ``tabindex`` on a section's label in the navigation."""
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html, count=2).replace(' tabindex=""', "")
 
 
 def drop_blank_lines(html: str) -> str:

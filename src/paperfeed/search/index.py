@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from paperfeed.model import Paper
-from paperfeed.search.tokens import STOPWORDS, words
+from paperfeed.search.tokens import STOPWORDS, short_words, words
 
 ROOT = "search"
 MANIFEST = f"{ROOT}/index.json"
@@ -104,9 +104,10 @@ def impacts(doc: Doc) -> dict[str, int]:
         if not text:
             continue
         found = [w for w in words(text) if len(w) <= MAX_WORD]
-        if field.name == "title":
-            title.update(found)
         norm = field.weight / (1 - field.b + field.b * len(found) / field.average)
+        if field.name == "title":  # a title's one-letter words too, for queries such as μ_0
+            found = found + short_words(text)
+            title.update(found)
         for word, tf in Counter(found).items():
             weighted[word] = weighted.get(word, 0.0) + tf * norm
     # impact / IMPACT_MAX = tf / (tf + K1), in (0, 1): 1..127 in the low seven bits

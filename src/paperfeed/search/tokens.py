@@ -6,7 +6,9 @@ agree on every rule here.
 
 1. Unicode NFKD, lower case, accents (combining marks) dropped: ``École`` → ``ecole``.
 2. Words are runs of letters and digits: ``GPT-4o`` → ``gpt``, ``4o``.
-3. One-character words and a short list of English function words are dropped.
+3. One-character words and a short list of English function words are dropped; the
+   one-character words of titles are indexed apart (:func:`short_words`), for a query
+   that has nothing else (``μ_0``).
 4. Plurals are folded by Harman's S-stemmer (1991): ``policies`` → ``policy``,
    ``models`` → ``model``; nothing more aggressive, so prefixes still work.
 
@@ -85,3 +87,8 @@ def words(text: str) -> list[str]:
         if word:
             out.append(word)
     return out
+
+
+def short_words(text: str) -> list[str]:
+    """The one-character words of ``text`` (``μ_0`` → ``μ``, ``0``), repeats kept."""
+    return [w for w in _WORD.findall(normalize(text)) if len(w) == 1 and w not in STOPWORDS]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from paperfeed.archive.store import printable_path
 from paperfeed.model import Paper
 from paperfeed.sources import arxiv, hf_daily, scrape
 from paperfeed.sources.problems import ItemProblem
@@ -48,6 +49,9 @@ def detect(text: str) -> str:
         return "hf-daily"
     if scrape.looks_like(text):
         return "scrape"
+    if text.strip():
+        raise SourceError(f"not Hugging Face API JSON, arXiv Atom or a page scrape (it starts with "
+                          f"{text.lstrip()[:12]!r})")
     raise SourceError("empty input")
 
 
@@ -56,7 +60,11 @@ def read_text(text: str, *, source: str, day: dt.date | None = None) -> Batch:
     kind = detect(text)
     if kind == "hf-daily":
         if day is None and (m := _DAY_IN_NAME.search(Path(source).name)):
-            day = dt.date.fromisoformat(m.group(1))
+            try:
+                day = dt.date.fromisoformat(m.group(1))
+            except ValueError:
+                raise SourceError(f"the name says {m.group(1)}, which is not a real day: rename the file or "
+                                  "pass --date") from None
         try:
             parsed = hf_daily.parse(text, source=source, day=day)
         except ValueError as exc:
@@ -80,12 +88,15 @@ def read_text(text: str, *, source: str, day: dt.date | None = None) -> Batch:
 
 
 def read_file(path: Path, *, day: dt.date | None = None) -> Batch:
+    name = printable_path(path)  # a file name is data: a newline in it must not start a line of output
+    if path.is_symlink():
+        raise SourceError(f"{name}: a symbolic link, not read (it could point anywhere)")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: cannot read ({exc})") from None
+        raise SourceError(f"{name}: cannot read ({exc})") from None
     try:
-        return read_text(text, source=str(path), day=day)
+        return read_text(text, source=name, day=day)
     except SourceError as exc:
         message = str(exc)
-        raise SourceError(message if message.startswith(str(path)) else f"{path}: {message}") from None
+        raise SourceError(message if message.startswith(name) else f"{name}: {message}") from None

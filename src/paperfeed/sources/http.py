@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -41,6 +42,10 @@ class HttpSettings:
     backoff: float = 2.0
     max_retry_after: float = 120.0
     max_bytes: int = 10_000_000
+
+
+class Unreachable(SourceError):
+    """The server could not be reached at all (no network, a wrong host): later days would fail too."""
 
 
 class GaveUp(SourceError):
@@ -123,7 +128,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def session(settings: HttpSettings, *, token: str | None = None) -> requests.Session:
     retry = _BoundedRetry(
-        total=settings.retries, connect=settings.retries, read=settings.retries,
+        # a host that cannot be reached is tried twice at most: no network fails in seconds, not minutes
+        total=settings.retries, connect=min(settings.retries, 1), read=settings.retries,
         status=settings.retries, backoff_factor=settings.backoff,
         status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
         respect_retry_after_header=True, raise_on_status=False,
@@ -145,12 +151,17 @@ def _get(s: requests.Session, url: str, params: dict[str, str], settings: HttpSe
     except _RetryTooLate as exc:
         raise GaveUp(f"GET {url} {params}: the server asked to retry after {exc.seconds:.0f} s, more than "
                      f"{settings.max_retry_after:.0f} s (extra.paperfeed.max_retry_after)") from None
+    except requests.ConnectionError as exc:
+        host = urlsplit(url).netloc
+        raise Unreachable(f"cannot reach {host} ({_short(exc)}): is the network up, and the URL right?") from None
     except requests.RequestException as exc:
         raise SourceError(f"GET {url} {params}: {type(exc).__name__}: {_reason(exc)}") from None
     with response:
         if response.status_code != 200:
             retried = f" after {settings.retries} retries" if response.status_code in (429, 500, 502, 503, 504) else ""
-            raise SourceError(f"GET {response.url}: HTTP {response.status_code}{retried}")
+            hint = " (no such API here: the URL is the API's base, such as https://huggingface.co/api)" \
+                if response.status_code == 404 else ""
+            raise SourceError(f"GET {response.url}: HTTP {response.status_code}{retried}{hint}")
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > settings.max_bytes:
             raise GaveUp(f"GET {response.url}: the answer is {int(declared):,} bytes, more than "
@@ -166,8 +177,18 @@ def _get(s: requests.Session, url: str, params: dict[str, str], settings: HttpSe
             raise SourceError(f"GET {response.url}: {type(exc).__name__}: {_reason(exc)}") from None
     try:
         return body.decode(response.encoding or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
+    except (LookupError, UnicodeError):  # a charset Python does not know, or cannot decode with
         return body.decode("utf-8", errors="replace")
+
+
+def _short(exc: Exception) -> str:
+    """The last, most specific words of a connection error ("Name or service not known")."""
+    text = _reason(exc)
+    for marker in ("Failed to resolve", "Connection refused", "Name or service not known", "timed out",
+                   "Network is unreachable", "No route to host"):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return text.rsplit(": ", 1)[-1][:120]
 
 
 def _reason(exc: Exception) -> str:
