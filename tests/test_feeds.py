@@ -232,3 +232,11 @@ def test_hostile_text_gives_well_formed_feeds_with_the_text_intact(atom_schema: 
 def test_same_archive_same_bytes(small: dict[str, str]) -> None:
     pages = Pages(archive(), Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="Paper <feed>"))
     assert Feeds(pages, site_url="https://example.org/sub/", items=2).files() == small
+
+
+def test_no_two_atom_entries_share_a_time(site: Path) -> None:
+    """The W3C feed validator warns when entries of a feed share atom:updated (all of a day's did)."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for path in (site / "feeds").rglob("*.atom.xml"):
+        stamps = [e.findtext("a:updated", namespaces=ns) for e in ET.parse(str(path)).getroot().findall("a:entry", ns)]
+        assert len(stamps) == len(set(stamps)), path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import json
 from pathlib import Path
 
@@ -102,3 +103,23 @@ def test_default_is_the_last_three_days(run, api: ApiServer) -> None:
     today = dt.datetime.now(dt.timezone.utc).date()
     assert [r.query["date"] for r in api.log] == [(today - dt.timedelta(n)).isoformat() for n in (2, 1, 0)]
     assert result.stdout.strip() == "0 days, 0 items → 0 papers: 0 new, 0 updated, 0 unchanged, 0 skipped"
+
+
+def test_a_wrong_api_url_says_what_it_should_be(run, api: ApiServer) -> None:
+    api.default = Answer(status=404, body=b"Not Found", content_type="text/plain")
+    result = run("fetch", "--api-url", f"{api.url}/wrong", "--papers", "papers", "--days", "3", expect=1)
+    assert "the URL is the API's base, such as https://huggingface.co/api" in result.stderr
+    assert result.stderr.count("HTTP 404") <= 6  # three days, each said once (and once more in the summary)
+
+
+def test_no_network_fails_fast_with_one_clear_line(run, api: ApiServer) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    result = run("fetch", "--api-url", f"http://127.0.0.1:{port}/api", "--papers", "papers", "--days", "3", expect=1)
+    assert time.monotonic() - start < 20
+    assert "cannot reach 127.0.0.1" in result.stderr and "the other 2 days were not asked for" in result.stderr
+    assert "3 of 3 days failed" in result.stderr and "Traceback" not in result.output
