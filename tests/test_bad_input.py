@@ -492,7 +492,7 @@ def test_16_feed_readers_see_exactly_the_source_text(tmp_path: Path) -> None:
     from paperfeed.feeds.build import Feeds
     from paperfeed.model import Links, Paper
     from paperfeed.pages.generate import Options, Pages
-    from paperfeed.pages.taxonomy import Taxonomy
+    from paperfeed.tagging import Taxonomy
 
     title = "Let's <think> about LLM Reasoning & <img src=x onerror=alert(1)>"
     summary = "We <think> & then answer: 3 < 4 > 2."

@@ -15,7 +15,7 @@ import pytest
 from paperfeed.archive.notes import Note
 from paperfeed.model import Links, Paper
 from paperfeed.pages.generate import Options, Pages
-from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.tagging import Taxonomy
 
 from .conftest import FIXTURES
 

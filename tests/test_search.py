@@ -14,7 +14,7 @@ import pytest
 
 from paperfeed.model import Paper
 from paperfeed.pages.generate import Options, Pages
-from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.tagging import Taxonomy
 from paperfeed.search import files
 from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts
 from paperfeed.search.tokens import words
@@ -60,7 +60,7 @@ def test_a_title_word_weighs_more_than_an_abstract_word_and_is_marked() -> None:
 
 def test_index_round_trip_ranking_data_and_filters() -> None:
     papers = [paper("2401.00001", "An agent for proofs", "We prove a theorem.", organization="Lab"),
-              paper("2401.00002", "Something else", "An agent appears in this abstract only.",
+              paper("2401.00002", "Something else", "An agent appears in this abstract only. The agent acts.",
                     day=dt.date(2023, 5, 1)),
               paper("2401.00003", "Third", "Nothing here.", day=dt.date(2024, 1, 3))]
     index = index_of(papers)

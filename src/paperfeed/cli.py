@@ -23,8 +23,8 @@ from paperfeed.archive import review as review_mod
 from paperfeed.archive.update import apply
 from paperfeed.sources import Batch, SourceError, read_file
 from paperfeed.sources import http as http_mod
-from paperfeed.pages.taxonomy import Taxonomy
-from paperfeed.pages.taxonomy import stats as tag_stats
+from paperfeed.tagging import Taxonomy
+from paperfeed.tagging import stats as tag_stats
 
 
 @click.group()
@@ -291,23 +291,49 @@ def serve(ctx: click.Context, dev_addr: str, papers: Path | None) -> None:
 
 @cli.command()
 @click.option("--stats", "show_stats", is_flag=True, help="Print how many papers each tag has.")
+@click.option("--eval", "labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Measure the tags against papers labelled by reading (JSON Lines: id, tags, unsure).")
+@click.option("--explain", "explain_id", metavar="ID", help="Show why each tag applies to this paper.")
 @clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
-def tags(ctx: click.Context, show_stats: bool, papers: Path | None) -> None:
-    """Apply the taxonomy to the archive and report coverage.
+def tags(ctx: click.Context, show_stats: bool, labels: Path | None, explain_id: str | None,
+         papers: Path | None) -> None:
+    """Apply the taxonomy to the archive and report coverage, quality or reasons.
 
-    Tags come from taxonomy.yml (extra.paperfeed.taxonomy), matched on the
-    title, abstract and keywords; hand-written tags always apply.
+    Tags come from taxonomy.yml (extra.paperfeed.taxonomy): phrases weighed by
+    where they are (title, the source's keywords, the abstract), arXiv
+    categories, and implications; hand-written tags always apply. --eval
+    prints micro and per-tag precision, recall and F1 against a label file;
+    --explain shows which phrases, in which fields, gave each tag its score.
 
     Example:
 
-        paperfeed tags --stats
+        paperfeed tags --eval labels.jsonl
+
+        paperfeed tags --explain 2405.15738
     """
+    from paperfeed.tagging import evaluate as eval_mod
+
     settings = clikit.settings_of(ctx)
     taxonomy = Taxonomy.load(settings.root / settings.taxonomy)
     report = check_mod.check(clikit.papers_dir(ctx, papers))
     all_papers = [e.paper for e in report.entries]
+    if explain_id is not None:
+        paper = next((p for p in all_papers if p.id == explain_id), None)
+        if paper is None:
+            raise click.ClickException(f"no paper {explain_id!r} in {clikit.papers_dir(ctx, papers)}")
+        for line in clikit.explanation(taxonomy, paper):
+            click.echo(line)
+        return
+    if labels is not None:
+        try:
+            found = eval_mod.evaluate(eval_mod.read_labels(labels), {p.id: taxonomy.tags_for(p) for p in all_papers})
+        except eval_mod.LabelsError as exc:
+            raise click.ClickException(str(exc)) from None
+        for line in eval_mod.table(found):
+            click.echo(line)
+        return
     tagged, counts = tag_stats(taxonomy, all_papers)
     total = len(all_papers) or 1
     if show_stats:

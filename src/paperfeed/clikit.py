@@ -23,7 +23,8 @@ from paperfeed.archive import lock as lock_mod
 from paperfeed.archive import review as review_mod
 from paperfeed.archive.store import ArchiveError, printable_path
 from paperfeed.archive.update import Outcome
-from paperfeed.pages.taxonomy import TaxonomyError
+from paperfeed.model import Paper
+from paperfeed.tagging import Taxonomy, TaxonomyError
 from paperfeed.sources import Batch, SourceError
 from paperfeed.sources import http as http_mod
 
@@ -154,3 +155,19 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """A workflow command's property value (actions/toolkit's escapeProperty)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def explanation(taxonomy: Taxonomy, paper: Paper) -> list[str]:
+    """``paperfeed tags --explain``: each tag with evidence, its score against its threshold, and why."""
+    lines = [f"{paper.id}: {paper.title}"]
+    for e in taxonomy.explain(paper):
+        verdict = "applies" if e.applies else "no"
+        how = "by hand" if e.by_hand else f"{e.score:g} of {e.threshold:g}"
+        lines.append(f"  {e.slug:<24} {verdict:<8} {how}")
+        for name, phrase, weight in e.found:
+            lines.append(f"      {name:<9} {phrase!r} (counts {weight:g})")
+        if e.categories:
+            lines.append(f"      category  {', '.join(e.categories)}")
+        if e.implied_by:
+            lines.append(f"      implied by {', '.join(e.implied_by)}")
+    return lines

@@ -20,6 +20,8 @@ from slugify import slugify
 NEW_ID = re.compile(r"^([0-9]{4})\.([0-9]{4,5})$")
 OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?)/([0-9]{7})$")
 SLUG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: an arXiv category: cs.RO, astro-ph, astro-ph.GA, math-ph, q-bio.NC
+CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[A-Za-z]+)?)?", re.ASCII)
 _VERSION = re.compile(r"v[0-9]+$")
 _ARXIV_URL = re.compile(r"https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?")
 
@@ -27,7 +29,7 @@ _ARXIV_URL = re.compile(r"https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\
 #: other key is a typo (``titel:``) and an error, not silently kept.
 MACHINE_KEYS = (
     "id", "title", "authors", "abstract", "published", "featured", "upvotes",
-    "comments", "ai_summary", "keywords", "links", "organization",
+    "comments", "ai_summary", "keywords", "categories", "links", "organization",
     "submitted_by", "sources",
 )
 PEOPLE_KEYS = ("tags",)
@@ -62,6 +64,8 @@ class Paper:
     comments: int | None = None
     ai_summary: str | None = None
     keywords: list[str] = field(default_factory=list)
+    #: arXiv categories, the primary one first (cs.RO, cs.CV), when the source gives them
+    categories: list[str] = field(default_factory=list)
     links: Links = field(default_factory=Links)
     organization: str | None = None
     submitted_by: str | None = None
@@ -82,7 +86,7 @@ class Paper:
     def copy(self) -> Paper:
         return dataclasses.replace(
             self, authors=list(self.authors), featured=list(self.featured),
-            keywords=list(self.keywords), links=dataclasses.replace(self.links),
+            keywords=list(self.keywords), categories=list(self.categories), links=dataclasses.replace(self.links),
             sources=list(self.sources), extra=dict(self.extra),
         )
 
@@ -217,7 +221,7 @@ def validate(paper: Paper) -> list[PaperError]:
     if not isinstance(paper.title, str) or not paper.title.strip():
         bad("title", "must be a non-empty string")
     text("title", paper.title)
-    for name in ("authors", "keywords", "sources"):
+    for name in ("authors", "keywords", "categories", "sources"):
         value = getattr(paper, name)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             bad(name, "must be a list of non-empty strings")
@@ -260,6 +264,9 @@ def validate(paper: Paper) -> list[PaperError]:
     if links.github_added_by is not None and not isinstance(links.github_added_by, str):
         bad("links.github_added_by", "must be a string")
     text("links.github_added_by", links.github_added_by)
+    if isinstance(paper.categories, list) and any(isinstance(c, str) and not CATEGORY.fullmatch(c)
+                                                   for c in paper.categories):
+        bad("categories", "each must be an arXiv category such as cs.RO or astro-ph.GA")
     unknown = [s for s in paper.sources if isinstance(s, str) and s not in SOURCES] \
         if isinstance(paper.sources, list) else []
     if unknown:
@@ -346,6 +353,7 @@ def from_front_matter(data: dict[str, Any], body: str = "") -> Paper:
         comments=data.get("comments"),
         ai_summary=data.get("ai_summary"),
         keywords=data.get("keywords") or [],
+        categories=data.get("categories") or [],
         links=Links(**links),
         organization=data.get("organization"),
         submitted_by=data.get("submitted_by"),

@@ -27,7 +27,7 @@ from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
 from paperfeed.pages.generate import GENERATED, Options, Pages
 from paperfeed.pages.render import shown
-from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.tagging import Taxonomy
 from paperfeed.publish import compact, incremental, lean, prerendered, sitemap
 from paperfeed.publish.cache import BuildCache
 

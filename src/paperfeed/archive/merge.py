@@ -11,7 +11,7 @@ from __future__ import annotations
 from paperfeed.model import LINK_KEYS, SOURCES, Links, Paper
 
 _TEXT_FIELDS = ("title", "abstract", "published", "ai_summary", "organization", "submitted_by")
-_LIST_FIELDS = ("authors", "keywords")
+_LIST_FIELDS = ("authors", "keywords", "categories")
 _COUNT_FIELDS = ("upvotes", "comments")
 
 
@@ -61,7 +61,7 @@ def fill_missing(paper: Paper, found: Paper) -> Paper:
     filled = paper.copy()
     if found.has_arxiv_id and not paper.has_arxiv_id:
         filled.id = found.id
-    for name in ("authors", "published", "abstract"):
+    for name in ("authors", "published", "abstract", "categories"):
         if _empty(getattr(paper, name)) and not _empty(getattr(found, name)):
             setattr(filled, name, getattr(found, name))
     filled.links = merge_links(paper.links, found.links, newer=False)

@@ -30,7 +30,7 @@ from paperfeed.model import Paper, relative_path
 from paperfeed.pages import annotations, archive, latex, plan
 from paperfeed.pages import render as r
 from paperfeed.pages.tagpages import tag_md
-from paperfeed.pages.taxonomy import Taxonomy
+from paperfeed.tagging import Taxonomy
 
 __all__ = ["GENERATED", "Options", "Pages", "day_md", "front_matter", "paper_md", "tag_md"]
 

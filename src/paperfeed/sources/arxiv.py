@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from paperfeed.model import Links, Paper, clean_text, normalize_arxiv_id
+from paperfeed.model import CATEGORY, Links, Paper, clean_text, normalize_arxiv_id
 from paperfeed.sources.problems import ItemProblem, admit
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
 
 
 class ArxivError(Exception):
@@ -58,6 +59,7 @@ def parse(text: str, *, source: str) -> tuple[list[Paper], list[ItemProblem]]:
                      if clean_text(a.findtext(f"{ATOM}name"))],
             abstract=clean_text(entry.findtext(f"{ATOM}summary")),
             published=_date(published),
+            categories=_categories(entry),
             links=Links(arxiv=f"https://arxiv.org/abs/{arxiv_id}", pdf=f"https://arxiv.org/pdf/{arxiv_id}"),
             sources=["arxiv"],
         )
@@ -66,6 +68,17 @@ def parse(text: str, *, source: str) -> tuple[list[Paper], list[ItemProblem]]:
         if admitted is not None:
             papers.append(admitted)
     return papers, problems
+
+
+def _categories(entry: ET.Element) -> list[str]:
+    """The entry's categories, the primary one first, each once."""
+    primary = entry.find(f"{ARXIV}primary_category")
+    terms = ([primary.get("term")] if primary is not None else []) + [c.get("term") for c in entry.findall(f"{ATOM}category")]
+    out: list[str] = []
+    for term in terms:
+        if term and CATEGORY.fullmatch(term) and term not in out:
+            out.append(term)
+    return out
 
 
 def _date(value: str) -> dt.date | None:
