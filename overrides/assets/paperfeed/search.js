@@ -75,7 +75,13 @@ function mount(box) {
   let latest = 0, shown = null;
 
   const open = () => { if (toggle && !toggle.checked) toggle.checked = true; };
-  const close = () => { if (toggle) toggle.checked = false; input.blur(); };
+  const setAddress = (query) => {
+    // the address says the search: it can be shared, and Back comes back to it
+    const url = new URL(location.href);
+    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    if (url.href !== location.href) history.replaceState(history.state, "", url);
+  };
+  const close = () => { if (toggle) toggle.checked = false; input.blur(); setAddress(""); };
 
   function options(select, items, label) {
     for (const [value, name, count] of items) {
@@ -122,7 +128,11 @@ function mount(box) {
       const article = link.appendChild(element("article", { class: "md-search-result__article md-typeset" }));
       article.appendChild(element("div", { class: "md-search-result__icon md-icon" }));
       marked(article.appendChild(element("h1")), f.t, result.query, index.stopwords);
-      article.appendChild(element("p", { class: "pf-search__meta" }, [f.a, f.d].filter(Boolean).join(" · ")));
+      const meta = article.appendChild(element("p", { class: "pf-search__meta" }, f.a || ""));
+      if (f.d) {
+        if (f.a) meta.appendChild(document.createTextNode(" · "));
+        meta.appendChild(element("span", { class: "pf-search__date" }, f.d));
+      }
       marked(article.appendChild(element("p")), f.s, result.query, index.stopwords);
       if (f.g.length) {
         const nav = article.appendChild(element("nav", { class: "md-tags", "aria-label": "Tags" }));
@@ -133,7 +143,7 @@ function mount(box) {
     if (rest > 0) {
       const li = list.appendChild(element("li", { class: "md-search-result__more" }));
       const button = li.appendChild(element("button", { type: "button", class: "md-search-result__link pf-search__more" },
-        `Show ${Math.min(PAGE, rest)} more (${rest.toLocaleString("en")} left)`));
+        rest > PAGE ? `Show ${PAGE} more (${rest.toLocaleString("en")} left)` : `Show the last ${rest}`));
       button.addEventListener("click", () => more().then((link) => link?.focus()));
     }
     return first;
@@ -146,6 +156,7 @@ function mount(box) {
     if (!query.trim()) {
       list.replaceChildren();
       shown = null;
+      setAddress("");
       box.dataset.pfShown = query;
       return;
     }
@@ -159,6 +170,7 @@ function mount(box) {
     shown = { result, next: 0, names: new Map(index.manifest.tags.map(([slug, name]) => [slug, name])) };
     await more();
     if (id === latest) {
+      setAddress(query);
       box.dataset.pfShown = query; // which query the results are for (tests and benchmarks wait on it)
       box.dispatchEvent(new CustomEvent("pf-search-results", { bubbles: true }));
     }
