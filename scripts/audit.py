@@ -36,7 +36,7 @@ START, END = "<!-- audit -->", "<!-- /audit -->"
 
 
 def build_site(where: Path) -> Path:
-    from paperfeed.pages.generate import GENERATED
+    from paperfeed.pages.paths import GENERATED
 
     shutil.copytree(ROOT / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
     for name in ("papers", "overrides"):

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import synthetic  # noqa: E402 - the sibling script
 
-from paperfeed.pages.generate import GENERATED  # noqa: E402
+from paperfeed.pages.paths import GENERATED  # noqa: E402
 
 DAY = 50  # papers in the daily update
 

@@ -54,7 +54,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def project(tmp: Path, papers: Path | None = None) -> Path:
     """A copy of the site project (mkdocs.yml, taxonomy, hand-written docs) around ``papers``."""
-    from paperfeed.pages.generate import GENERATED
+    from paperfeed.pages.paths import GENERATED
 
     target = tmp / "site-project"
     shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns(*GENERATED))

@@ -491,14 +491,14 @@ def test_16_feed_readers_see_exactly_the_source_text(tmp_path: Path) -> None:
 
     from paperfeed.feeds.build import Feeds
     from paperfeed.model import Links, Paper
-    from paperfeed.pages.generate import Options, Pages
+    from paperfeed.pages.context import Context, Options
     from paperfeed.tagging import Taxonomy
 
     title = "Let's <think> about LLM Reasoning & <img src=x onerror=alert(1)>"
     summary = "We <think> & then answer: 3 < 4 > 2."
     paper = Paper(id="2405.15738", title=title, authors=["Ada <b>Lovelace</b>"], abstract="An abstract.",
                   ai_summary=summary, featured=[dt.date(2024, 5, 27)], links=Links(arxiv="https://arxiv.org/abs/2405.15738"))
-    pages = Pages([paper], Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="S"))
+    pages = Context([paper], Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="S"))
     files = Feeds(pages, site_url="https://example.org/").files()
     def seen(detail) -> str:
         """What a reader shows of a value: HTML is rendered, plain text is shown as it is."""

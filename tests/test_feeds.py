@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from paperfeed.feeds.build import Feeds
-from paperfeed.pages.generate import Options, Pages
+from paperfeed.pages.context import Context, Options
 from paperfeed.tagging import Taxonomy
 
 from .conftest import FIXTURES, ROOT, project
@@ -198,7 +198,7 @@ def test_feeds_page_lists_every_feed(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def small() -> dict[str, str]:
-    pages = Pages(archive(), Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="Paper <feed>"))
+    pages = Context(archive(), Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="Paper <feed>"))
     return Feeds(pages, site_url="https://example.org/sub/", items=2).files()
 
 
@@ -217,7 +217,7 @@ def test_hostile_text_gives_well_formed_feeds_with_the_text_intact(atom_schema: 
     nasty = HOSTILE + " ]]> <![CDATA[ x ]]> \x01\x0b\x1f\ufffe end"
     papers[1].title = nasty
     papers[1].abstract = "Abstract with ]]> and </content> and <script>alert(1)</script> & \x00 done"
-    pages = Pages(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="A & B <c>"))
+    pages = Context(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="A & B <c>"))
     files = Feeds(pages, site_url="https://example.org/", items=5).files()
     expected_title = HOSTILE + " ]]> <![CDATA[ x ]]>  end"
     ids = [i["id"] for i in json.loads(files["feeds/papers.json"])["items"]]
@@ -235,7 +235,7 @@ def test_hostile_text_gives_well_formed_feeds_with_the_text_intact(atom_schema: 
 
 
 def test_same_archive_same_bytes(small: dict[str, str]) -> None:
-    pages = Pages(archive(), Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="Paper <feed>"))
+    pages = Context(archive(), Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="Paper <feed>"))
     assert Feeds(pages, site_url="https://example.org/sub/", items=2).files() == small
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from paperfeed.archive.notes import Note
 from paperfeed.model import Links, Paper
-from paperfeed.pages.generate import Options, Pages
+from paperfeed.pages.context import Context, Options
+from paperfeed.pages.plan import every_page
 from paperfeed.tagging import Taxonomy
 
 from .conftest import FIXTURES
@@ -57,7 +58,7 @@ def notes() -> dict[str, list[Note]]:
 def pages() -> dict[str, str]:
     taxonomy = Taxonomy.load(FIXTURES / "taxonomy.yml")
     options = Options(site_name="Paper <feed>", home_days=1, repo_url="https://github.com/o/r", branch="main")
-    return Pages(archive(), taxonomy, options, notes()).all()
+    return every_page(Context(archive(), taxonomy, options, notes()))
 
 
 def test_the_page_set(pages: dict[str, str]) -> None:
@@ -87,7 +88,7 @@ def test_the_excluded_phrase_vetoes_a_tag(pages: dict[str, str]) -> None:
 def test_front_matter_scalars_read_back_exactly(text: str) -> None:
     import yaml
 
-    from paperfeed.pages.generate import front_matter
+    from paperfeed.pages.render import front_matter
     meta = yaml.safe_load(front_matter(text, description=text).split("---\n")[1])
     assert meta["title"] == meta["description"] == str(__import__("markupsafe").escape(text))
 
@@ -109,7 +110,7 @@ def test_a_paper_with_hundreds_of_authors_keeps_a_bounded_page() -> None:
     many = [f"Author Number{i}" for i in range(664)]  # the most in the real corpus
     paper = Paper(id="2401.00009", title="A big collaboration", authors=many, featured=[dt.date(2024, 1, 2)],
                   links=Links(arxiv="https://arxiv.org/abs/2401.00009"), sources=["hf-daily"])
-    pages = Pages([paper], Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t")).all()
+    pages = every_page(Context([paper], Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t")))
     page = pages["papers/2401/2401.00009.md"]
     assert "Author Number99," not in page and "Author Number99 " in page and "Author Number100" not in page
     assert '<a href="https://arxiv.org/abs/2401.00009">and 564 more</a>' in page

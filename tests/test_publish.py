@@ -46,7 +46,7 @@ class Job:
             shutil.copy(ROOT / name, seed / name)
         for folder in ("papers", "overrides"):
             shutil.copytree(ROOT / folder, seed / folder)
-        from paperfeed.pages.generate import GENERATED
+        from paperfeed.pages.paths import GENERATED
         shutil.copytree(ROOT / "docs", seed / "docs", ignore=shutil.ignore_patterns(*GENERATED))
         (seed / "scripts").mkdir()
         for script in ("fetch-alert.sh", "push.sh"):

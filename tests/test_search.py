@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperfeed.model import Paper
-from paperfeed.pages.generate import Options, Pages
+from paperfeed.pages.context import Context, Options
 from paperfeed.tagging import Taxonomy
 from paperfeed.search import files
 from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts
@@ -44,7 +44,7 @@ def paper(pid: str, title: str, abstract: str = "", day: dt.date = dt.date(2024,
 
 
 def index_of(papers: list[Paper], notes: dict | None = None) -> Index:
-    pages = Pages(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t"), notes)
+    pages = Context(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t"), notes)
     made = files(pages)
     return Index({k: v.encode() if isinstance(v, str) else v for k, v in made.items()})
 
@@ -127,7 +127,7 @@ def test_the_bundled_site_is_indexed() -> None:
     from paperfeed.archive.check import check
 
     entries = check(ROOT / "papers").entries
-    pages = Pages([e.paper for e in entries], Taxonomy.load(ROOT / "taxonomy.yml"), Options(site_name="t"))
+    pages = Context([e.paper for e in entries], Taxonomy.load(ROOT / "taxonomy.yml"), Options(site_name="t"))
     index = Index({k: v.encode() if isinstance(v, str) else v for k, v in files(pages).items()})
     assert index.manifest["docs"] == 51
     assert index.titles("myodex") == ["MyoDex: A Generalizable Prior for Dexterous Manipulation"]

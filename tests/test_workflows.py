@@ -129,7 +129,7 @@ def test_publish_schedule_is_off_the_hour_and_deploys_in_its_own_job() -> None:
 def test_the_publish_build_restores_only_generated_paths() -> None:
     """The daily build is fast because it restores the last build; restoring a path the checkout
     owns would put an old hand-written page over the new one."""
-    from paperfeed.pages.generate import GENERATED
+    from paperfeed.pages.paths import GENERATED
 
     steps = load(ROOT / ".github" / "workflows" / "publish.yml")["jobs"]["build"]["steps"]
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))

@@ -25,7 +25,8 @@ from paperfeed.publish.tree import sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
-from paperfeed.pages.generate import GENERATED, Options, Pages
+from paperfeed.pages.context import Context, Options
+from paperfeed.pages.paths import GENERATED
 from paperfeed.pages.render import shown
 from paperfeed.tagging import Taxonomy
 from paperfeed.publish import compact, incremental, lean, prerendered, sitemap
@@ -123,7 +124,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         if cache is not None:
             tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p),
                                         valid=_slugs) for p in papers}
-        generator = Pages(papers, taxonomy, options, report.notes, tags=tags)
+        generator = Context(papers, taxonomy, options, report.notes, tags=tags)
     with out.timed("generate the pages"):
         planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
         # a page is left alone when what it shows is unchanged and nobody else wrote it since

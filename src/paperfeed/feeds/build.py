@@ -10,8 +10,9 @@ from paperfeed import feeds as paths
 from paperfeed.feeds import formats
 from paperfeed.feeds.items import FeedInfo, FeedItem, digest_item, paper_item
 from paperfeed.model import Paper
-from paperfeed.pages import render as r
-from paperfeed.pages.generate import Pages, front_matter, day_md, paper_md, tag_md
+from paperfeed.pages.context import Context
+from paperfeed.pages.paths import ARCHIVE, day_md, paper_md, rel, rel_file, tag_md, url_of
+from paperfeed.pages.render import front_matter
 from paperfeed.publish import sitemap
 
 # The usual feed icon (a dot and two arcs), inline so no icon font or CDN is needed.
@@ -25,7 +26,7 @@ ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria
 class Feeds:
     """Every feed of one site: built from ``pages``, linked from ``site_url``."""
 
-    def __init__(self, pages: Pages, *, site_url: str, items: int = 50, digest_days: int = 14) -> None:
+    def __init__(self, pages: Context, *, site_url: str, items: int = 50, digest_days: int = 14) -> None:
         self.pages = pages
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.items = items
@@ -38,7 +39,7 @@ class Feeds:
                                self.site_url, self._latest(), name)
         self.daily = FeedInfo(paths.DAILY, f"{name}: daily digest",
                               f"One item a day with all the papers featured on {name} that day.",
-                              self.url("archive/index.md"), self._digest(), name)
+                              self.url(ARCHIVE), self._digest(), name)
         self.tags = [FeedInfo(paths.tag_feed(slug), f"{name}: {pages.taxonomy.name(slug)}",
                               pages.taxonomy.description(slug) or f"Papers tagged {pages.taxonomy.name(slug)}.",
                               self.url(tag_md(slug)),
@@ -47,7 +48,7 @@ class Feeds:
                      for slug, papers in pages.tagged.items()]
 
     def url(self, md_path: str) -> str:
-        return self.site_url + r.url_of(md_path)
+        return self.site_url + url_of(md_path)
 
     def _item(self, paper: Paper, day: dt.date) -> FeedItem:
         tags = [(slug, self.pages.taxonomy.name(slug)) for slug in self.pages.tags[paper.id]]
@@ -95,10 +96,10 @@ class Feeds:
 
         def links(path: str, kinds: tuple[str, ...]) -> str:
             names = {paths.RSS: "RSS", paths.ATOM: "Atom", paths.JSON: "JSON Feed"}
-            return " · ".join(f'<a href="{r.rel_file(here, path + k)}">{names[k]}</a>' for k in kinds)
+            return " · ".join(f'<a href="{rel_file(here, path + k)}">{names[k]}</a>' for k in kinds)
 
         rows = "".join(
-            f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(self.pages.taxonomy.name(slug))}</a></td>'
+            f'<tr><td><a href="{rel(here, tag_md(slug))}">{escape(self.pages.taxonomy.name(slug))}</a></td>'
             f"<td>{links(paths.tag_feed(slug), (paths.RSS, paths.ATOM))}</td>"
             f"<td>{escape(self.pages.taxonomy.description(slug))}</td></tr>\n" for slug in self.pages.tagged)
         return "".join([
@@ -113,6 +114,6 @@ class Feeds:
             f"for RSS-to-email services. {links(paths.DAILY, (paths.RSS, paths.ATOM))}</p>\n\n",
             f'<h2 id="tags">{ICON} By tag</h2>\n\n',
             f"<p>The last {self.items} papers of each tag. Subscribe to all of them at once with the "
-            f'<a href="{r.rel_file(here, paths.OPML)}">OPML list</a>.</p>\n\n',
+            f'<a href="{rel_file(here, paths.OPML)}">OPML list</a>.</p>\n\n',
             '<table class="pf-tags">\n<thead><tr><th>Tag</th><th>Feeds</th><th>About</th></tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>\n"])

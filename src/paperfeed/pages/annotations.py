@@ -11,11 +11,13 @@ from markupsafe import escape
 from paperfeed.archive import notes as notes_mod
 from paperfeed.archive.notes import Note
 from paperfeed.pages import render as r
+from paperfeed.pages.paths import ANNOTATED, paper_md, rel
+from paperfeed.pages.render import front_matter
 
 if TYPE_CHECKING:
-    from paperfeed.pages.generate import Pages
+    from paperfeed.pages.context import Context
 
-PAGE = "annotated/index.md"
+PAGE = ANNOTATED
 RECENT = 50
 TEMPLATE = "---\nauthor: your-github-handle\ndate: YYYY-MM-DD\n---\n\n"
 
@@ -49,16 +51,10 @@ def notes_section(notes: list[Note], add_url: str | None) -> str:
     return "".join(out)
 
 
-def note_count(count: int, href: str) -> str:
-    return f'<a class="pf-note-count" href="{href}#notes">💬 {count} note{"s" if count != 1 else ""}</a>' if count else ""
-
-
-def recent_page(pages: Pages) -> str:
+def recent_page(ctx: Context) -> str:
     """The latest notes, newest first, each with its paper."""
-    from paperfeed.pages.generate import front_matter, paper_md  # generate imports this module: import late
-
-    by_id = {p.id: p for p in pages.papers}
-    latest = sorted((n for ns in pages.notes.values() for n in ns),
+    by_id = {p.id: p for p in ctx.papers}
+    latest = sorted((n for ns in ctx.notes.values() for n in ns),
                     key=lambda n: (n.date, n.author.lower(), n.paper_id), reverse=True)[:RECENT]
     out = [front_matter("Recently annotated", description="The latest notes readers added to papers, newest first."),
            "<h1>Recently annotated</h1>\n\n",
@@ -68,9 +64,9 @@ def recent_page(pages: Pages) -> str:
     items = []
     for note in latest:
         paper = by_id[note.paper_id]
-        href = r.rel(PAGE, paper_md(paper.id))
+        href = rel(PAGE, paper_md(paper.id))
         plain = escape(r.excerpt(r.visible_text(notes_mod.render(note.body)), 240))
-        items.append(f'<li><a href="{href}#{note.anchor}">{pages.title(paper)}</a> '
+        items.append(f'<li><a href="{href}#{note.anchor}">{ctx.title(paper)}</a> '
                      f'<span class="pf-row__meta">@{escape(note.author)} · {note.date.isoformat()}</span>'
                      f"<br>{plain}</li>\n")
     if items:

@@ -10,16 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from paperfeed.pages import render as r
+from paperfeed.pages.paths import ARCHIVE, rel, year_md
+from paperfeed.pages.render import front_matter
 
 if TYPE_CHECKING:
-    from paperfeed.pages.generate import Pages
+    from paperfeed.pages.context import Context
 
-INDEX = "archive/index.md"
-
-
-def year_md(year: int) -> str:
-    return f"archive/{year}.md"
+INDEX = ARCHIVE
 
 
 def by_year(days: list[dt.date]) -> dict[int, dict[dt.date, list[dt.date]]]:
@@ -30,38 +27,34 @@ def by_year(days: list[dt.date]) -> dict[int, dict[dt.date, list[dt.date]]]:
     return years
 
 
-def index(pages: Pages) -> str:
-    """Years and months, each month with its days and papers, linking into the year pages."""
-    from paperfeed.pages.generate import front_matter
-
-    out = [front_matter("Archive", description=f"Every featured day, {len(pages.day_list):,} of them, by year "
+def index(ctx: Context) -> str:
+    """Years and months, each month with its days and papers, linking into the year ctx."""
+    out = [front_matter("Archive", description=f"Every featured day, {len(ctx.day_list):,} of them, by year "
                         "and month, with their papers."), "<h1>Archive</h1>\n\n"]
-    if pages.day_list:
-        out.append(pages.updated_line())
-    for year, months in by_year(pages.day_list).items():
-        href = r.rel(INDEX, year_md(year))
+    if ctx.day_list:
+        out.append(ctx.updated_line())
+    for year, months in by_year(ctx.day_list).items():
+        href = rel(INDEX, year_md(year))
         items = "".join(f'<li><a href="{href}#{month:%Y-%m}">{month:%B}</a> — {len(days)} '
                         f'{"day" if len(days) == 1 else "days"}, '
-                        f'{len({p.id for d in days for p in pages.days[d]}):,} papers</li>\n'
+                        f'{len({p.id for d in days for p in ctx.days[d]}):,} papers</li>\n'
                         for month, days in months.items())
         out.append(f'<h2 id="{year}"><a href="{href}">{year}</a></h2>\n\n<ul class="pf-months">\n{items}</ul>\n\n')
     return "".join(out)
 
 
-def year_page(pages: Pages, year: int, months: dict[dt.date, list[dt.date]], older: int | None,
+def year_page(ctx: Context, year: int, months: dict[dt.date, list[dt.date]], older: int | None,
               newer: int | None) -> str:
     """Every featured day of ``year``, by month."""
-    from paperfeed.pages.generate import front_matter
-
     here = year_md(year)
-    nav = [f'<a href="{r.rel(here, year_md(older))}">← {older}</a>' if older else "",
-           f'<a href="{r.rel(here, INDEX)}">All years</a>',
-           f'<a href="{r.rel(here, year_md(newer))}">{newer} →</a>' if newer else ""]
+    nav = [f'<a href="{rel(here, year_md(older))}">← {older}</a>' if older else "",
+           f'<a href="{rel(here, INDEX)}">All years</a>',
+           f'<a href="{rel(here, year_md(newer))}">{newer} →</a>' if newer else ""]
     count = sum(len(days) for days in months.values())
     out = [front_matter(f"Archive: {year}", description=f"The {count} featured days of {year}, by month.",
                         section="archive/"),
            f"<h1>{year}</h1>\n\n",
            f'<nav class="pf-daynav" aria-label="Years">{" | ".join(n for n in nav if n)}</nav>\n\n']
     for month, days in months.items():
-        out.append(f'<h2 id="{month:%Y-%m}">{month:%B %Y}</h2>\n\n' + pages.day_list_html(days, here))
+        out.append(f'<h2 id="{month:%Y-%m}">{month:%B %Y}</h2>\n\n' + ctx.day_list_html(days, here))
     return "".join(out)

@@ -16,9 +16,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from paperfeed.pages import annotations, archive, tagpages
+from paperfeed.pages.days import day_page
+from paperfeed.pages.home import home_page
+from paperfeed.pages.paper import paper_page
+from paperfeed.pages.paths import ANNOTATED, ARCHIVE, HOME, TAGS, day_md, paper_md, tag_md, year_md
 
 if TYPE_CHECKING:
-    from paperfeed.pages.generate import Pages
+    from paperfeed.pages.context import Context
 
 #: path under docs/ → (key, or None to make it every time; how to make it)
 Plan = dict[str, tuple[str | None, Callable[[], str]]]
@@ -28,41 +32,45 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def plan(pages: Pages, paper_keys: dict[str, str] | None = None) -> Plan:
-    """Every page of ``pages``. ``paper_keys`` identify each paper's record (a build
-    passes the digests of the files); by default, the record's own text."""
-    from paperfeed.pages.generate import day_md, paper_md
+def every_page(ctx: Context) -> dict[str, str]:
+    """Every page, made, keyed by its path under docs/ (a build makes only those that changed)."""
+    return {path: make() for path, (_, make) in plan(ctx).items()}
 
-    taxonomy = pages.taxonomy
-    site = digest(pages.options, [(s, taxonomy.name(s), taxonomy.description(s)) for s in pages.tagged])
-    key = {p.id: digest((paper_keys or {}).get(p.id) or repr(p), pages.tags[p.id],
-                        [(n.author, n.date, n.body) for n in pages.notes.get(p.id, [])]) for p in pages.papers}
-    out: Plan = {"index.md": (None, pages.home), archive.INDEX: (None, functools.partial(archive.index, pages)),
-                 "tags/index.md": (None, functools.partial(tagpages.index, pages)),
-                 annotations.PAGE: (None, functools.partial(annotations.recent_page, pages))}
-    for paper in pages.papers:
-        out[paper_md(paper.id)] = (digest("paper", site, key[paper.id]), functools.partial(pages.paper, paper))
-    days = pages.day_list
+
+def plan(ctx: Context, paper_keys: dict[str, str] | None = None) -> Plan:
+    """Every page of ``ctx``. ``paper_keys`` identify each paper's record (a build
+    passes the digests of the files); by default, the record's own text."""
+    taxonomy = ctx.taxonomy
+    site = digest(ctx.options, [(s, taxonomy.name(s), taxonomy.description(s)) for s in ctx.tagged])
+    key = {p.id: digest((paper_keys or {}).get(p.id) or repr(p), ctx.tags[p.id],
+                        [(n.author, n.date, n.body) for n in ctx.notes.get(p.id, [])]) for p in ctx.papers}
+    out: Plan = {HOME: (None, functools.partial(home_page, ctx)),
+                 ARCHIVE: (None, functools.partial(archive.index, ctx)),
+                 TAGS: (None, functools.partial(tagpages.index, ctx)),
+                 ANNOTATED: (None, functools.partial(annotations.recent_page, ctx))}
+    for paper in ctx.papers:
+        out[paper_md(paper.id)] = (digest("paper", site, key[paper.id]), functools.partial(paper_page, ctx, paper))
+    days = ctx.day_list
     for i, day in enumerate(days):
         around = (days[i - 1] if i else None, days[i + 1] if i + 1 < len(days) else None)
-        out[day_md(day)] = (digest("day", site, day, around, [key[p.id] for p in pages.days[day]]),
-                            functools.partial(pages.day, day))
+        out[day_md(day)] = (digest("day", site, day, around, [key[p.id] for p in ctx.days[day]]),
+                            functools.partial(day_page, ctx, day))
     years = archive.by_year(days)
     order = list(years)
     for i, (year, months) in enumerate(years.items()):
         older, newer = (order[i + 1] if i + 1 < len(order) else None), (order[i - 1] if i else None)
-        counts = [(d, len(pages.days[d])) for ds in months.values() for d in ds]
-        out[archive.year_md(year)] = (digest("year", site, year, older, newer, counts),
-                                      functools.partial(archive.year_page, pages, year, months, older, newer))
-    for slug, papers in pages.tagged.items():
+        counts = [(d, len(ctx.days[d])) for ds in months.values() for d in ds]
+        out[year_md(year)] = (digest("year", site, year, older, newer, counts),
+                              functools.partial(archive.year_page, ctx, year, months, older, newer))
+    for slug, papers in ctx.tagged.items():
         by_month = tagpages.months(papers)
         shown = [key[p.id] for p in papers[:tagpages.NEWEST]]
-        out[tagpages.tag_md(slug)] = (digest("tag", site, slug, shown, [(m, len(ps)) for m, ps in by_month.items()]),
-                                      functools.partial(tagpages.tag_page, pages, slug, by_month))
+        out[tag_md(slug)] = (digest("tag", site, slug, shown, [(m, len(ps)) for m, ps in by_month.items()]),
+                              functools.partial(tagpages.tag_page, ctx, slug, by_month))
         names = list(by_month)
         for i, (month, items) in enumerate(by_month.items()):
             older, newer = (names[i + 1] if i + 1 < len(names) else None), (names[i - 1] if i else None)
-            out[tagpages.tag_md(slug, month)] = (
+            out[tag_md(slug, month)] = (
                 digest("month", site, slug, month, older, newer, [key[p.id] for p in items]),
-                functools.partial(tagpages.month_page, pages, slug, month, items, older, newer))
+                functools.partial(tagpages.month_page, ctx, slug, month, items, older, newer))
     return out

@@ -1,4 +1,4 @@
-"""HTML fragments for generated pages. Scraped text is data, never markup.
+"""HTML fragments and front matter for generated pages. Scraped text is data, never markup.
 
 Every string that came from outside is escaped with markupsafe before it
 reaches a page, and fragments are emitted as raw HTML blocks, which Markdown
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from collections.abc import Iterable
 
@@ -18,6 +19,7 @@ from markupsafe import Markup, escape
 
 from paperfeed.model import Paper
 from paperfeed.pages.cite import bibtex
+from paperfeed.pages import latex
 from paperfeed.pages.latex import mathml, rich_text
 
 __all__ = ["bibtex", "mathml", "rich_text"]  # re-exported: the page modules' one import
@@ -32,35 +34,38 @@ def visible_text(fragment: str) -> str:
     return " ".join(html.unescape(_MARKUP.sub(" ", joined)).split())
 
 
-def url_of(md_path: str) -> str:
-    """A docs page's URL path with ``use_directory_urls``: ``days/2025-03-14.md`` → ``days/2025-03-14/``."""
-    path = md_path[:-3]
-    if path == "index":
-        return ""
-    if path.endswith("/index"):
-        return path[: -len("index")]
-    return path + "/"
+# Characters YAML may not hold raw, or would fold as line breaks inside a quoted scalar.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _relative(from_md: str, target: list[str]) -> str:
-    start = url_of(from_md).split("/")[:-1]
-    common = 0
-    for a, b in zip(start, target):
-        if a != b:
-            break
-        common += 1
-    return "../" * (len(start) - common) + "/".join(target[common:])
+def _scalar(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar: JSON's escaping, plus YAML's own rules."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def rel(from_md: str, to_md: str) -> str:
-    """A relative link between two pages, so the site works under any sub-path."""
-    link = _relative(from_md, url_of(to_md).split("/")[:-1])
-    return link + "/" if link and not link.endswith("/") else link or "./"
+def front_matter(title: str, *, description: str, grows: bool = False, tag_feed: str | None = None,
+                 section: str | None = None, cards: bool = False) -> str:
+    """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
-
-def rel_file(from_md: str, path: str) -> str:
-    """A relative link from a page to a file of the site (a feed, an image)."""
-    return _relative(from_md, path.split("/"))
+    Material prints page.meta.title and .description unescaped: they get escaped text
+    (LaTeX as plain text). Every generated page uses ``overrides/lean.html``: Material's
+    look in a fraction of the bytes and without Material's script (phones pay 1.5 s of
+    main thread for it). The pages whose number ``grows`` with the archive (papers,
+    days, tag months) name only the latest papers' feeds in their head. ``cards`` pages
+    get the script that filters and sorts their cards.
+    """
+    lines = ["---", f"title: {_scalar(str(escape(latex.plain(title))))}",
+             f"description: {_scalar(str(escape(latex.plain(description).strip())))}", "template: lean.html"]
+    if not grows:
+        lines.append("feeds: all")
+    if tag_feed:  # overrides/main.html links the tag's feeds for autodiscovery
+        lines.append(f"tag_feed: {_scalar(tag_feed)}")
+    if section:  # the header tab to mark as current (lean.html): the nav holds no such page
+        lines.append(f"section: {_scalar(section)}")
+    if cards:
+        lines.append("cards: true")
+    lines.append("prerendered: true")
+    return "\n".join(lines) + "\n---\n\n"
 
 
 def join(items: Iterable[Markup | str], sep: str = " · ") -> Markup:

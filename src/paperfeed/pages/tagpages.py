@@ -12,17 +12,14 @@ from typing import TYPE_CHECKING
 from markupsafe import escape
 
 from paperfeed import feeds
-from paperfeed.pages import render as r
+from paperfeed.pages.paths import TAGS, rel, rel_file, tag_md
+from paperfeed.pages.render import front_matter
 
 if TYPE_CHECKING:
     from paperfeed.model import Paper
-    from paperfeed.pages.generate import Pages
+    from paperfeed.pages.context import Context
 
 NEWEST = 50
-
-
-def tag_md(slug: str, month: str | None = None) -> str:
-    return f"tags/{slug}/{month}.md" if month else f"tags/{slug}/index.md"
 
 
 def months(papers: list[Paper]) -> dict[str, list[Paper]]:
@@ -34,51 +31,45 @@ def months(papers: list[Paper]) -> dict[str, list[Paper]]:
     return by_month
 
 
-def index(pages: Pages) -> str:
+def index(ctx: Context) -> str:
     """The list of tags, with their paper counts."""
-    from paperfeed.pages.generate import front_matter
-
-    here = "tags/index.md"
-    rows = "".join(f'<tr><td><a href="{r.rel(here, tag_md(slug))}">{escape(pages.taxonomy.name(slug))}</a></td>'
-                   f'<td>{len(papers)}</td><td>{escape(pages.taxonomy.description(slug))}</td></tr>\n'
-                   for slug, papers in pages.tagged.items())
-    about = f"The {len(pages.tagged)} tags of the site's papers, each with its papers, months and feeds."
+    here = TAGS
+    rows = "".join(f'<tr><td><a href="{rel(here, tag_md(slug))}">{escape(ctx.taxonomy.name(slug))}</a></td>'
+                   f'<td>{len(papers)}</td><td>{escape(ctx.taxonomy.description(slug))}</td></tr>\n'
+                   for slug, papers in ctx.tagged.items())
+    about = f"The {len(ctx.tagged)} tags of the site's papers, each with its papers, months and feeds."
     return (front_matter("Tags", description=about) + "<h1>Tags</h1>\n\n<table class=\"pf-tags\">\n<thead><tr><th>Tag</th><th>Papers</th>"
             f"<th>About</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n")
 
 
-def tag_page(pages: Pages, slug: str, by_month: dict[str, list[Paper]]) -> str:
+def tag_page(ctx: Context, slug: str, by_month: dict[str, list[Paper]]) -> str:
     """A tag's page: its feeds, its newest papers and its months."""
-    from paperfeed.pages.generate import front_matter
-
-    papers = pages.tagged[slug]
+    papers = ctx.tagged[slug]
     here = tag_md(slug)
-    month_list = "".join(f'<li><a href="{r.rel(here, tag_md(slug, m))}">{m}</a> — {len(ps)} papers</li>\n'
+    month_list = "".join(f'<li><a href="{rel(here, tag_md(slug, m))}">{m}</a> — {len(ps)} papers</li>\n'
                          for m, ps in by_month.items())
     feed = feeds.tag_feed(slug)
     return "".join([
-        front_matter(f"Tag: {pages.taxonomy.name(slug)}", tag_feed=slug, section="tags/", description=(
-            f"{len(papers)} papers tagged {pages.taxonomy.name(slug)}. {pages.taxonomy.description(slug)}")),
-        f"<h1>{escape(pages.taxonomy.name(slug))}</h1>\n\n<p>{escape(pages.taxonomy.description(slug))}</p>\n\n",
-        f'<p class="pf-follow">Follow this tag: <a href="{r.rel_file(here, feed + feeds.RSS)}">RSS</a> · '
-        f'<a href="{r.rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
+        front_matter(f"Tag: {ctx.taxonomy.name(slug)}", tag_feed=slug, section="tags/", description=(
+            f"{len(papers)} papers tagged {ctx.taxonomy.name(slug)}. {ctx.taxonomy.description(slug)}")),
+        f"<h1>{escape(ctx.taxonomy.name(slug))}</h1>\n\n<p>{escape(ctx.taxonomy.description(slug))}</p>\n\n",
+        f'<p class="pf-follow">Follow this tag: <a href="{rel_file(here, feed + feeds.RSS)}">RSS</a> · '
+        f'<a href="{rel_file(here, feed + feeds.ATOM)}">Atom</a> (its newest papers)</p>\n\n',
         f"<p>{len(papers)} papers. The newest:</p>\n\n", '<ul class="pf-rows">\n',
-        *(pages.row(p, here) for p in papers[:NEWEST]),
+        *(ctx.row(p, here) for p in papers[:NEWEST]),
         f'</ul>\n\n<h2 id="by-month">By month</h2>\n\n<ul class="pf-months">\n{month_list}</ul>\n'])
 
 
-def month_page(pages: Pages, slug: str, month: str, items: list[Paper], older: str | None, newer: str | None) -> str:
+def month_page(ctx: Context, slug: str, month: str, items: list[Paper], older: str | None, newer: str | None) -> str:
     """One month of a tag's papers, with links to the months around it."""
-    from paperfeed.pages.generate import front_matter
-
     page = tag_md(slug, month)
-    name = escape(pages.taxonomy.name(slug))
-    nav = [f'<a href="{r.rel(page, tag_md(slug, older))}">← {older}</a>' if older else "",
-           f'<a href="{r.rel(page, tag_md(slug))}">{name}</a>',
-           f'<a href="{r.rel(page, tag_md(slug, newer))}">{newer} →</a>' if newer else ""]
+    name = escape(ctx.taxonomy.name(slug))
+    nav = [f'<a href="{rel(page, tag_md(slug, older))}">← {older}</a>' if older else "",
+           f'<a href="{rel(page, tag_md(slug))}">{name}</a>',
+           f'<a href="{rel(page, tag_md(slug, newer))}">{newer} →</a>' if newer else ""]
     return "".join([
-        front_matter(f"{pages.taxonomy.name(slug)}: {month}", grows=True, section="tags/", description=(
-            f"The {len(items)} papers tagged {pages.taxonomy.name(slug)} in {month}.")),
+        front_matter(f"{ctx.taxonomy.name(slug)}: {month}", grows=True, section="tags/", description=(
+            f"The {len(items)} papers tagged {ctx.taxonomy.name(slug)} in {month}.")),
         f"<h1>{name}: {month}</h1>\n\n",
         f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',
-        '<ul class="pf-rows">\n', *(pages.row(p, page) for p in items), "</ul>\n"])
+        '<ul class="pf-rows">\n', *(ctx.row(p, page) for p in items), "</ul>\n"])

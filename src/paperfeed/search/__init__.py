@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from paperfeed.pages.render import url_of, visible_text
+from paperfeed.pages.paths import paper_md, url_of
+from paperfeed.pages.render import visible_text
 from paperfeed.search.index import ROOT, Doc, build, impacts
 
 if TYPE_CHECKING:
-    from paperfeed.pages.generate import Pages
+    from paperfeed.pages.context import Context
 
 __all__ = ["ROOT", "Doc", "files", "impacts"]
 
 
-def files(pages: Pages, *, impacts_of: Callable[[Doc], dict[str, int]] = impacts) -> dict[str, str | bytes]:
+def files(pages: Context, *, impacts_of: Callable[[Doc], dict[str, int]] = impacts) -> dict[str, str | bytes]:
     """The search index of every paper the site shows, keyed by path under docs/."""
-    from paperfeed.pages.generate import paper_md
-
     name = pages.taxonomy.name
     docs = [Doc(paper, url_of(paper_md(paper.id)), visible_text(pages.title(paper)), tuple(pages.tags[paper.id]),
                 tuple(name(slug) for slug in pages.tags[paper.id]),

@@ -15,22 +15,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from paperfeed.search.tokens import stem
-from paperfeed.tagging.rules import GAP, Evidence, Tag
+from paperfeed.tagging.rules import _FOLDED, GAP, Evidence, Tag, fold
 
 #: the most words a "..." in a phrase stands for
 GAP_WORDS = 8
 
 _WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
-_FOLDED: dict[str, str] = {}
-
-
-def fold(word: str) -> str:
-    """A word with its plural folded ("agents" → "agent", "policies" → "policy")."""
-    found = _FOLDED.get(word)
-    if found is None:
-        found = _FOLDED[word] = stem(word)
-    return found
 
 
 def words(text: str) -> list[str]:

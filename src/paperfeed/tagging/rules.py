@@ -43,6 +43,8 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
+from paperfeed.search.tokens import stem
+
 
 class TaxonomyError(Exception):
     """The taxonomy file is unreadable or breaks its rules; names the file and tag."""
@@ -92,10 +94,20 @@ class Tag:
     threshold: float | None = None
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def fold(word: str) -> str:
+    """A word with its plural folded ("agents" → "agent", "policies" → "policy"): the one
+    folding rule, for phrases here and for a paper's text in match.py."""
+    found = _FOLDED.get(word)
+    if found is None:
+        found = _FOLDED[word] = stem(word)
+    return found
+
+
 def phrase_words(text: str) -> tuple[str, ...]:
     """A phrase as the matcher reads it: lowercase words, plurals folded; ``*`` kept."""
-    from paperfeed.tagging.match import fold  # the one folding rule, shared with the text side
-
     out: list[str] = []
     for k, part in enumerate(text.lower().split("...")):
         if k:
