@@ -31,7 +31,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"home": "", "day": "days/2025-03-14/", "paper": "papers/2406/2406.12045/",
          "tag": "tags/robotics/", "tag month": "tags/robotics/2025-03/", "archive": "archive/",
-         "tags": "tags/", "feeds": "feeds/", "annotated": "annotated/"}
+         "tags": "tags/", "feeds": "feeds/", "annotated": "annotated/", "trending": "trending/",
+         "trending week": "trending/weeks/2024-W25/", "search": "search/"}
 
 # A paper whose every field tries to become markup or script (featured on a day of its own).
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script> {{ config }} zebracrossing"
@@ -49,6 +50,30 @@ sources:
 ---
 """
 
+# Papers for trending and for author links, beside the math day (2024-06-21, ISO week 25): votes
+# that tie (broken by comments, then id), a paper with no count, and authors whose names start
+# alike. Each is (id, title, authors, day, upvotes, comments).
+TRENDING_PAPERS = [
+    ("2406.99001", "A paper that nobody voted for", ["Ada Lovelace"], "2024-06-20", None, None),
+    ("2406.99002", "Nine votes and no comment", ["Ada Lovelace-Byron"], "2024-06-19", 9, 0),
+    ("2406.99003", "Nine votes and a comment", ["Ada King Lovelace", "Charles Babbage"], "2024-06-17", 9, 1),
+]
+#: the expected ranking of week 2024-W25 (the math day's upvotes: 70, 9 with 1 comment, 5, 4, 3)
+WEEK_25 = ["2406.14347", "2406.12045", "2406.99003", "2406.99002", "2406.90001", "2406.90002", "2406.90003",
+           "2406.99001"]
+
+
+def trending_paper(paper_id: str, title: str, authors: list[str], day: str, upvotes: int | None,
+                   comments: int | None) -> str:
+    lines = ["---", f"id: '{paper_id}'", f"title: {title}", "authors:", *(f"- {a}" for a in authors),
+             "abstract: A fixture paper about robot manipulation with large language models.", "published: 2024-06-14",
+             "featured:", f"- {day}"]
+    lines += [f"upvotes: {upvotes}"] if upvotes is not None else []
+    lines += [f"comments: {comments}"] if comments is not None else []
+    lines += ["organization: Analytical Engines Ltd", "submitted_by: ada-l", "sources:", "- hf-daily", "---", ""]
+    return "\n".join(lines)
+
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
@@ -60,6 +85,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     where = project(tmp_path_factory.mktemp("browser"))
     (where / "papers" / "2401").mkdir(exist_ok=True)
     (where / "papers" / "2401" / "2401.00666.md").write_text(HOSTILE_PAPER, encoding="utf-8")
+    (where / "papers" / "2406").mkdir(exist_ok=True)
+    for paper in TRENDING_PAPERS:
+        (where / "papers" / "2406" / f"{paper[0]}.md").write_text(trending_paper(*paper), encoding="utf-8")
     runner = CliRunner()
     for args in (["import", str(MATH_DAY)], ["build", "--strict"]):
         result = runner.invoke(cli, ["--config", str(where / "mkdocs.yml"), *args])
@@ -187,7 +215,7 @@ def test_phone_viewport_never_scrolls_sideways(browser, site: str, name: str) ->
     assert logo_shown or name not in ("paper", "day", "tag month"), f"{name}: no way home on a phone"
 
 
-SECTIONS = ["Today", "Archive", "Tags", "Feeds", "About"]
+SECTIONS = ["Today", "Trending", "Archive", "Tags", "Feeds", "About"]
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -251,7 +279,7 @@ def test_a_query_of_one_letter_words_finds_its_title(page, site: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["home", "day", "paper", "tag", "tag month", "tags", "archive", "feeds",
-                                  "annotated"])
+                                  "annotated", "trending", "trending week", "search"])
 def test_no_serious_accessibility_violations(page, site: str, name: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -411,3 +439,102 @@ def test_open_search_results_have_no_serious_accessibility_violations(page, site
     bad = [(v["id"], v["impact"], v["nodes"][0]["html"][:120])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+# -- discovery: trending, related papers, authors, filters ------------------------------------
+
+
+def card_ids(page) -> list[str]:
+    """The arXiv ids of the cards shown, in order."""
+    return page.locator("article.pf-card:visible .pf-card__title a").evaluate_all(
+        "links => links.map(a => a.href.split('/').filter(Boolean).pop())")
+
+
+def test_trending_ranks_a_week_and_a_month_by_upvotes(page, site: str) -> None:
+    page.goto(site + "trending/weeks/2024-W25/")
+    assert card_ids(page) == WEEK_25  # ties: more comments first, then the id; no count: last
+    assert page.locator("h1").inner_text() == "Trending: the week of June 17, 2024"
+    page.goto(site + "trending/months/2024-06/")
+    assert card_ids(page) == WEEK_25
+    # this week and this month are the archive's latest: the bundled day, none of it voted on, by id
+    page.goto(site)
+    page.get_by_role("link", name="this week").click()
+    assert page.url == site + "trending/" and page.locator("h1").inner_text() == "Trending this week"
+    ids = card_ids(page)
+    assert len(ids) == 50 and ids == sorted(ids)
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Trending"
+    # the week pages link to each other, and the RSS of this week is discovered
+    page.goto(site + "trending/weeks/2024-W25/")
+    assert page.get_by_role("link", name="2025-W11 →").count() == 1
+    page.goto(site + "trending/")
+    feeds = page.locator('head link[rel=alternate][href*="trending-week"]').evaluate_all("ls => ls.map(l => l.href)")
+    assert sorted(feeds) == [site + "feeds/trending-week.atom.xml", site + "feeds/trending-week.rss.xml"]
+
+
+def test_related_papers_link_to_papers_of_the_archive(page, site: str) -> None:
+    seen = 0
+    for paper in ("2009.11997", "2309.17046", "2405.15444"):
+        page.goto(site + f"papers/{paper[:4]}/{paper}/")
+        links = page.locator("#related + ul a").evaluate_all("links => links.map(a => a.href)")
+        assert 1 <= len(links) <= 8 and f"/{paper}/" not in " ".join(links)
+        for href in links:
+            assert page.request.get(href).status == 200
+        seen += len(links)
+    assert seen >= 6
+
+
+def test_an_author_link_finds_exactly_that_authors_papers(page, site: str) -> None:
+    page.goto(site + "papers/2406/2406.99001/")
+    assert page.locator(".pf-paper__facts").inner_text().endswith("Analytical Engines Ltd · submitted by ada-l")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ada Lovelace", exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-pf-search]')?.dataset.pfShown")
+    assert page.url.startswith(site + "search/?q=author")
+    assert page.locator("input.md-search__input").input_value() == 'author:"Ada Lovelace"'
+    found = page.locator(".md-search-result__link[href]").evaluate_all("ls => ls.map(a => a.href.split('/').filter(Boolean).pop())")
+    # her two papers, and not Ada Lovelace-Byron's or Ada King Lovelace's
+    assert sorted(found) == ["2406.90001", "2406.99001"]
+    # the box takes the syntax too, with words to narrow an author's papers, in any case and accent
+    page.goto(site)
+    assert search_for(page, 'AUTHOR:"charles babbage"') == ["Nine votes and a comment"]
+    page.locator("input.md-search__input").fill("")
+    assert search_for(page, 'author:"Ada Lovelace" nobody') == ["A paper that nobody voted for"]
+
+
+def test_chips_filter_and_sort_a_day_without_a_page_load(browser, site: str) -> None:
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.goto(site + "days/2025-03-14/")
+        built = card_ids(page)
+        chip = page.locator("button.pf-chip", has_text="Robotics")
+        expected = page.locator("article.pf-card", has=page.locator(".pf-tag", has_text="Robotics")).count()
+        assert 0 < expected < len(built)
+        page.evaluate("window.pfLoaded = true")
+        chip.click()
+        assert chip.get_attribute("aria-pressed") == "true"
+        shown = card_ids(page)
+        assert len(shown) == expected and [i for i in built if i in shown] == shown  # still most upvoted first
+        assert page.locator(".pf-filter__count").inner_text() == f"{expected} of {len(built)} papers: Robotics"
+        assert "tag=robotics" in page.url
+        page.locator(".pf-filter__sort select").select_option("appearance")
+        assert card_ids(page) == sorted(shown)  # one day: arXiv's order
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{width}: {widths}"
+        assert page.evaluate("window.pfLoaded") is True  # no page load happened
+        page.locator("button.pf-chip", has_text="All").click()
+        page.locator(".pf-filter__sort select").select_option("upvotes")
+        assert card_ids(page) == built and "tag=" not in page.url
+        # the address keeps the choice
+        page.goto(site + "days/2025-03-14/?tag=robotics&sort=appearance")
+        assert card_ids(page) == sorted(shown)
+        context.close()
+
+
+def test_without_javascript_a_day_reads_as_built(browser, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "trending/weeks/2024-W25/")
+    assert page.locator("article.pf-card").count() == len(WEEK_25) and page.locator(".pf-filter").count() == 0
+    assert card_ids(page) == WEEK_25
+    context.close()

@@ -60,7 +60,7 @@ def feeds_of(site: Path) -> list[Path]:
 def test_every_feed_is_built_and_read_without_a_warning(site: Path) -> None:
     feeds = feeds_of(site)
     tags = sorted(p.name for p in (site / "tags").iterdir() if (p / "index.html").exists())
-    assert len(feeds) == 5 + 2 * len(tags) and len(tags) >= 10
+    assert len(feeds) == 9 + 2 * len(tags) and len(tags) >= 10  # papers (3), daily, trending (4), tags
     for path in feeds:
         if path.suffix == ".json":
             continue

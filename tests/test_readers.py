@@ -73,7 +73,8 @@ def parse(path: Path) -> lxml.html.HtmlElement:
 
 def test_every_kind_of_page_is_valid_html(site: Path) -> None:
     kinds = ["index.html", "days/2024-06-21/index.html", "papers/2406/2406.90001/index.html",
-             "tags/index.html", "archive/index.html", "feeds/index.html", "about/index.html", "404.html"]
+             "tags/index.html", "archive/index.html", "feeds/index.html", "about/index.html", "404.html",
+             "trending/index.html", "trending/weeks/2024-W25/index.html", "trending/month/index.html", "search/index.html"]
     assert all((site / k).is_file() for k in kinds)
     assert vnu(site) == []
 

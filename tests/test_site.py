@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -225,8 +226,11 @@ def test_an_incremental_build_is_the_clean_build(run, tmp_path: Path) -> None:
     note.parent.mkdir(parents=True)
     note.write_text("---\nauthor: octocat\ndate: 2026-11-26\n---\n\nWorth reading.\n", encoding="utf-8")
 
-    result = build(run, where)
+    result = run("--config", config, "build", "--strict", "--timings")
     assert "only what changed rebuilt" in result.output and "(0 written" not in result.output
+    # related papers: the new and edited papers' lists, and those they enter or left, not all 51
+    computed = int(re.search(r"related papers: (\d+) lists computed", result.output).group(1))
+    assert 2 <= computed < 20, result.output
     site = where / "site"
     assert not (site / "papers" / "2309" / "2309.03130").exists()
     assert (site / "days" / "2025-03-15" / "index.html").is_file()
@@ -234,6 +238,11 @@ def test_an_incremental_build_is_the_clean_build(run, tmp_path: Path) -> None:
     incremental, clean = tree(site), tree(tmp_path / "clean")
     assert sorted(incremental) == sorted(clean)
     assert [name for name in clean if incremental[name] != clean[name]] == []
+    # the new paper entered older papers' related lists, and the one that left is in none
+    pages = {name: data for name, data in incremental.items() if name.startswith("papers/")}
+    assert "papers/2309/2309.17046/index.html" in [name for name, data in pages.items()
+                                                   if b"2503.99999/" in data and "2503.99999" not in name]
+    assert not [name for name, data in incremental.items() if name.endswith(".html") and b"2309.03130/" in data]
 
 
 def test_a_change_of_settings_rebuilds_everything(run, tmp_path: Path) -> None:

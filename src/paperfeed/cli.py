@@ -257,6 +257,8 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
     if timings:
         for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
             click.echo(f"{seconds:8.2f} s  {stage}")
+        computed, changed = result.related
+        click.echo(f"related papers: {computed:,} lists computed in full, {changed:,} changed")
     how = "only what changed rebuilt" if result.incremental else "clean build"
     click.echo(f"{result.papers} papers → {result.pages} pages ({result.written} written, "
                f"{result.deleted} removed; {how}) in {time.perf_counter() - start:.1f} s")

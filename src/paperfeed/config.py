@@ -45,6 +45,12 @@ class Settings:
     feed_items: int = 50
     digest_days: int = 14
     compact: bool = True
+    #: related papers on each paper page (0: none)
+    related: int = 6
+    #: the word table related papers weigh words by (scripts/word_table.py); empty: paperfeed's own
+    related_words: str = ""
+    #: papers on each trending page and in its feeds
+    trending_items: int = 50
     #: where ``paperfeed build`` keeps what lets the next build redo only what changed
     cache: str = ".cache/paperfeed"
     #: GitHub handles that may edit or delete any note in a pull request (to moderate)
@@ -68,6 +74,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "fetch_days": (1, 366), "timeout": (0.1, 600), "retries": (0, 10), "backoff": (0, 60),
     "fetch_deadline": (1, 21_600), "max_response_bytes": (1_000, 1_000_000_000), "max_retry_after": (0, 3_600),
     "arxiv_interval": (0, 60), "home_days": (1, 31), "feed_items": (1, 1_000), "digest_days": (1, 366),
+    "related": (0, 8), "trending_items": (1, 200),
 }
 
 
@@ -157,7 +164,7 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
             low, high = RANGES.get(key, (0, float("inf")))
             if not low <= value <= high:  # NaN fails both
                 raise ConfigError(f"{path}: extra.paperfeed.{key}: {value!r} is not between {low:g} and {high:g}")
-        if isinstance(default, str) and (not isinstance(value, str) or not value.strip()):
+        if isinstance(default, str) and (not isinstance(value, str) or (default and not value.strip())):
             raise ConfigError(f"{path}: extra.paperfeed.{key}: expected text, got {value!r}")
         values[key] = type(default)(value)
     return Settings(**values)

@@ -19,10 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperfeed import search
+from paperfeed import related, search
 from paperfeed.archive.check import Report, check
 from paperfeed.publish.tree import sync_tree
 from paperfeed.config import Settings, read_mkdocs_yml
+from paperfeed.model import Paper
 from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
 from paperfeed.pages.context import Context, Options
@@ -53,6 +54,8 @@ class Generated:
     timings: dict[str, float] = field(default_factory=dict)
     #: what the build wants said (a build cache it could not read)
     notices: list[str] = field(default_factory=list)
+    #: related papers: the lists computed in full, and the lists that changed
+    related: tuple[int, int] = (0, 0)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -96,6 +99,31 @@ def _impacts(value: object) -> bool:
                                            for k, v in value.items())
 
 
+def _features(value: object) -> bool:
+    """Related-paper features as a cache may hand them back (related/vectors.py)."""
+    return (isinstance(value, dict) and isinstance(value.get("d"), str) and isinstance(value.get("k"), list)
+            and isinstance(value.get("n"), list) and len(value["k"]) == len(value["n"]) <= 64
+            and all(type(k) is int and -2 ** 63 <= k < 2 ** 63 for k in value["k"])
+            and all(type(n) is int and 0 < n <= 1000 for n in value["n"]))
+
+
+def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of: dict[str, Path]) -> related.Outcome:
+    """Each paper's related papers: in a build with its cache, only what the day changed."""
+    try:
+        table = related.WordTable.load(settings.root / settings.related_words) if settings.related_words \
+            else related.WordTable.default()
+    except related.WordTableError as exc:
+        raise BuildError(str(exc)) from None
+
+    def features_of(paper: Paper) -> dict:
+        return cache.derived(path_of[paper.id], "related", [table.digest, related.AUTHORS_COMPARED],
+                             lambda: related.features(paper, table, authors=related.AUTHORS_COMPARED),
+                             valid=_features)
+
+    return related.find(ctx.papers, ctx.tags, tag_order=[t.slug for t in ctx.taxonomy.tags], k=settings.related,
+                        table=table, features_of=features_of if cache else None, state=cache)
+
+
 def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
     """Read the archive, check it, and write the generated pages, feeds and search index into docs/."""
     out = Generated(0, 0, 0, 0)
@@ -125,8 +153,12 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
             tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p),
                                         valid=_slugs) for p in papers}
         generator = Context(papers, taxonomy, options, report.notes, tags=tags)
+    with out.timed("find related papers"):
+        found = _related(settings, generator, cache, path_of)
+        generator.related, out.related = found.lists, (found.computed, found.changed)
     with out.timed("generate the pages"):
-        planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None)
+        planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None,
+                            trending_items=settings.trending_items)
         # a page is left alone when what it shows is unchanged and nobody else wrote it since
         # (paperfeed serve regenerates docs/ without the cache)
         unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
@@ -141,8 +173,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc), valid=_impacts)
 
     with out.timed("make the feeds"):
-        pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
-                           digest_days=settings.digest_days).files())
+        pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
+                           trending_items=settings.trending_items).files())
     with out.timed("build the search index"):
         pages.update(search.files(generator, impacts_of=impacts_of))
     try:

@@ -41,6 +41,20 @@ function shortWords(text, stopwords) {
   return out;
 }
 
+// author:"Jane Doe" (or author:Doe, one word): the whole name as one token, as
+// tokens.author_token folds it; the rest of the query is words
+const AUTHOR_CLAUSE = /(?<![\p{L}\p{N}])author:(?:"([^"]*)"?|([^\s"]+))/giu;
+
+function authorClauses(query) {
+  const names = [];
+  const rest = query.replace(AUTHOR_CLAUSE, (_, quoted, word) => {
+    const name = normalize(quoted ?? word).split(/\s+/).filter(Boolean).join(" ");
+    if (name) names.push("@" + name);
+    return " ";
+  });
+  return { names: [...new Set(names)], rest };
+}
+
 // -- the index ----------------------------------------------------------------
 const MAX_EXPANSIONS = 24; // words a prefix may stand for (the most frequent)
 const PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed counts less
@@ -150,6 +164,24 @@ class Index {
     return found;
   }
 
+  // papers by every one of these authors (tokens from authorClauses)
+  async byAuthors(names) {
+    const keep = new Uint8Array(this.manifest.docs);
+    for (const name of names) {
+      const i = this.shardOf(name);
+      const record = i >= 0 ? (await this.shard(i)).get(name) : undefined;
+      if (!record) return new Uint8Array(this.manifest.docs);
+      const pos = { at: record.start };
+      let doc = -1;
+      for (let k = 0; k < record.df; k++) {
+        doc += varint(record.bytes, pos);
+        pos.at++;
+        keep[doc]++;
+      }
+    }
+    return keep.map((n) => (n === names.length ? 1 : 0));
+  }
+
   async filter(name) {
     const bytes = await this.bytes(`f/${name}.bin`);
     const keep = new Uint8Array(this.manifest.docs);
@@ -166,18 +198,21 @@ class Index {
       .then((bundle) => bundle[doc % this.manifest.bundle]);
   }
 
-  // Papers matching every query word (or, when none does, any of them), best first.
+  // Papers matching every query word (or, when none does, any of them), best first;
+  // author:"…" clauses must all hold. Only authors: their papers, newest first.
   async search(query, { tag = "", year = "" } = {}) {
     await this.load();
     const { docs: total, scoring } = this.manifest;
-    let tokens = [...new Set(words(query, this.stopwords))];
-    if (!tokens.length) tokens = [...new Set(shortWords(query, this.stopwords))];
-    if (!tokens.length) return { query: tokens, docs: [], partial: false };
-    const typing = /[\p{L}\p{N}]$/u.test(query);
-    const [lookups, keepTag, keepYear] = await Promise.all([
+    const { names, rest } = authorClauses(query);
+    let tokens = [...new Set(words(rest, this.stopwords))];
+    if (!tokens.length) tokens = [...new Set(shortWords(rest, this.stopwords))];
+    if (!tokens.length && !names.length) return { query: tokens, docs: [], partial: false };
+    const typing = /[\p{L}\p{N}]$/u.test(rest);
+    const [lookups, keepTag, keepYear, keepAuthors] = await Promise.all([
       Promise.all(tokens.map((t, i) => this.lookup(t, typing && i === tokens.length - 1))),
       tag ? this.filter(`tag-${tag}`) : null,
       year ? this.filter(`year-${year}`) : null,
+      names.length ? this.byAuthors(names) : null,
     ]);
     const score = new Float32Array(total);
     const matched = new Uint8Array(total);
@@ -199,7 +234,8 @@ class Index {
       }
       for (const doc of touched) { score[doc] += best[doc]; matched[doc]++; best[doc] = 0; }
     }
-    const wanted = (doc) => (!keepTag || keepTag[doc]) && (!keepYear || keepYear[doc]);
+    const wanted = (doc) => (!keepTag || keepTag[doc]) && (!keepYear || keepYear[doc]) &&
+      (!keepAuthors || keepAuthors[doc]);
     let docs = [];
     for (let doc = 0; doc < total; doc++) {
       if (matched[doc] === tokens.length && wanted(doc)) docs.push(doc);
@@ -213,4 +249,4 @@ class Index {
   }
 }
 
-export { Index, normalize, shortWords, stem, words };
+export { Index, authorClauses, normalize, shortWords, stem, words };

@@ -10,6 +10,9 @@ from __future__ import annotations
 PAPERS = "feeds/papers"
 #: One item per featured day (RSS, Atom).
 DAILY = "feeds/daily"
+#: The most upvoted papers of the archive's latest week, and of its latest month (RSS, Atom).
+TRENDING_WEEK = "feeds/trending-week"
+TRENDING_MONTH = "feeds/trending-month"
 #: Every tag feed, as OPML.
 OPML = "feeds/tags.opml"
 #: The page that lists every feed.

@@ -10,8 +10,9 @@ from paperfeed import feeds as paths
 from paperfeed.feeds import formats
 from paperfeed.feeds.items import FeedInfo, FeedItem, digest_item, paper_item
 from paperfeed.model import Paper
+from paperfeed.pages import trending
 from paperfeed.pages.context import Context
-from paperfeed.pages.paths import ARCHIVE, day_md, paper_md, rel, rel_file, tag_md, url_of
+from paperfeed.pages.paths import ARCHIVE, TRENDING, TRENDING_MONTH, day_md, paper_md, rel, rel_file, tag_md, url_of
 from paperfeed.pages.render import front_matter
 from paperfeed.publish import sitemap
 
@@ -26,7 +27,8 @@ ICON = ('<svg class="pf-feed-icon" viewBox="0 0 8 8" width="14" height="14" aria
 class Feeds:
     """Every feed of one site: built from ``pages``, linked from ``site_url``."""
 
-    def __init__(self, pages: Context, *, site_url: str, items: int = 50, digest_days: int = 14) -> None:
+    def __init__(self, pages: Context, *, site_url: str, items: int = 50, digest_days: int = 14,
+                 trending_items: int = 50) -> None:
         self.pages = pages
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.items = items
@@ -40,6 +42,8 @@ class Feeds:
         self.daily = FeedInfo(paths.DAILY, f"{name}: daily digest",
                               f"One item a day with all the papers featured on {name} that day.",
                               self.url(ARCHIVE), self._digest(), name)
+        self.trending = [self._trending("week", TRENDING, trending_items),
+                         self._trending("month", TRENDING_MONTH, trending_items)]
         self.tags = [FeedInfo(paths.tag_feed(slug), f"{name}: {pages.taxonomy.name(slug)}",
                               pages.taxonomy.description(slug) or f"Papers tagged {pages.taxonomy.name(slug)}.",
                               self.url(tag_md(slug)),
@@ -50,10 +54,23 @@ class Feeds:
     def url(self, md_path: str) -> str:
         return self.site_url + url_of(md_path)
 
-    def _item(self, paper: Paper, day: dt.date) -> FeedItem:
+    def _item(self, paper: Paper, day: dt.date, *, rank: int | None = None) -> FeedItem:
         tags = [(slug, self.pages.taxonomy.name(slug)) for slug in self.pages.tags[paper.id]]
         return paper_item(paper, page_url=self.url(paper_md(paper.id)), tags=tags, day=day,
-                          rank=self.ranks.get((day, paper.id), 0))
+                          rank=self.ranks.get((day, paper.id), 0) if rank is None else rank)
+
+    def _trending(self, kind: str, page: str, limit: int) -> FeedInfo:
+        """The latest week's (or month's) most upvoted papers, in rank order (each a second
+        before the one above it, on the period's last featured day)."""
+        ranked = trending.periods(self.pages, kind, limit)
+        items = []
+        if ranked:
+            period, papers = list(ranked.items())[-1]
+            items = [self._item(p, period.last, rank=i) for i, p in enumerate(papers)]
+        name = self.pages.options.site_name
+        return FeedInfo(trending.feed_path(kind), f"{name}: trending this {kind}",
+                        f"The most upvoted papers featured on {name} in its latest {kind}, most upvoted first.",
+                        self.url(page), items, name)
 
     def _latest(self) -> list[FeedItem]:
         """The newest days' papers, each once (a paper featured again shows under its newest day)."""
@@ -76,7 +93,7 @@ class Feeds:
         """Every feed file and the Feeds page, by path under docs/."""
         out: dict[str, str] = {}
         for info, kinds in [(self.papers, (paths.RSS, paths.ATOM, paths.JSON)), (self.daily, (paths.RSS, paths.ATOM)),
-                            *((t, (paths.RSS, paths.ATOM)) for t in self.tags)]:
+                            *((t, (paths.RSS, paths.ATOM)) for t in [*self.trending, *self.tags])]:
             for ext in kinds:
                 write = {paths.RSS: formats.rss, paths.ATOM: formats.atom, paths.JSON: formats.json_feed}[ext]
                 out[info.path + ext] = write(info, site_url=self.site_url).decode("utf-8")
@@ -112,6 +129,19 @@ class Feeds:
             f'<h2 id="daily">{ICON} Daily digest</h2>\n\n',
             "<p>One item a day listing that day's papers: for readers who want one item instead of thirty, and "
             f"for RSS-to-email services. {links(paths.DAILY, (paths.RSS, paths.ATOM))}</p>\n\n",
+            f'<h2 id="email">{ICON} By email</h2>\n\n',
+            "<p>The daily digest reads well in a mail client: one message a day with that day's papers, most "
+            "upvoted first, each with its authors, a one-line summary and its links. This site sends no mail "
+            "itself; an RSS-to-email service does it for you. Give it the digest's address:</p>\n\n"
+            f"<p><code>{escape(self.site_url + paths.DAILY + paths.RSS)}</code></p>\n\n"
+            "<p>Hosted services such as Blogtrottr or FeedRabbit send each new item as an email (free for a "
+            "feed or two); <a href=\"https://github.com/rss2email/rss2email\">rss2email</a> does the same from "
+            "your own computer or server. Once a day is enough: the digest gets one item a day.</p>\n\n",
+            f'<h2 id="trending">{ICON} Trending</h2>\n\n',
+            f"<p>The most upvoted papers of the latest week and month, most upvoted first, as on the "
+            f'<a href="{rel(here, TRENDING)}">Trending</a> pages. This week: '
+            f"{links(paths.TRENDING_WEEK, (paths.RSS, paths.ATOM))}. This month: "
+            f"{links(paths.TRENDING_MONTH, (paths.RSS, paths.ATOM))}.</p>\n\n",
             f'<h2 id="tags">{ICON} By tag</h2>\n\n',
             f"<p>The last {self.items} papers of each tag. Subscribe to all of them at once with the "
             f'<a href="{rel_file(here, paths.OPML)}">OPML list</a>.</p>\n\n',

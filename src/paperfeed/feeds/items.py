@@ -103,15 +103,36 @@ def paper_item(paper: Paper, *, page_url: str, tags: list[tuple[str, str]], day:
         external_url=paper.links.arxiv, rank=rank)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def one_line(paper: Paper, limit: int = 200) -> str:
+    """The paper in a sentence: the first of its AI summary (or abstract), cut at ``limit``."""
+    text = " ".join((paper.ai_summary or paper.abstract).split())
+    return r.excerpt(_SENTENCE_END.split(text, maxsplit=1)[0], limit) if text else ""
+
+
 def digest_item(day: dt.date, papers: list[tuple[Paper, str]], *, page_url: str, site_name: str) -> FeedItem:
-    """One featured day as one item: its papers, each a linked title with authors and links."""
-    rows = [Markup('<li><a href="{}">{}</a><br><em>{}</em>{}</li>').format(
-                url, paper.title, r.authors_short(paper.authors),
-                Markup(" · ") + Markup('<a href="{}">arXiv</a>').format(paper.links.arxiv)
-                if paper.links.arxiv else "")
-            for paper, url in papers]
-    content = Markup("<p>{} papers featured on {}.</p>\n<ol>\n{}\n</ol>").format(
-        len(papers), day.strftime("%A, %B %-d, %Y"), Markup("\n").join(rows))
+    """One featured day as one item, made to read well in a mail client (RSS-to-email services
+    send it as it is): plain HTML with no stylesheet or script, the day's papers most upvoted
+    first, each with its title, votes, authors, a one-line summary and its links."""
+    rows = []
+    for paper, url in papers:
+        votes = f" · ▲ {paper.upvotes}" if paper.upvotes is not None else ""
+        links = [Markup('<a href="{}">{}</a>').format(href, label) for label, href in (
+            ("arXiv", paper.links.arxiv), ("PDF", paper.links.pdf), ("Code", paper.links.github),
+            ("Project page", paper.links.project)) if href]
+        lines = [Markup('<a href="{}"><strong>{}</strong></a>{}').format(url, paper.title, votes)]
+        if paper.authors:
+            lines.append(Markup("<em>{}</em>").format(r.authors_short(paper.authors)))
+        if summary := one_line(paper):
+            lines.append(Markup("{}").format(summary))
+        if links:
+            lines.append(Markup(" · ").join(links))
+        rows.append(Markup("<li><p>{}</p></li>").format(Markup("<br>\n").join(lines)))
+    content = Markup('<p>{} papers featured on {}, most upvoted first. <a href="{}">See them on the site</a>.</p>\n'
+                     "<ol>\n{}\n</ol>").format(len(papers), day.strftime("%A, %B %-d, %Y"), page_url,
+                                                Markup("\n").join(rows))
     return FeedItem(
         id=page_url, url=page_url, title=xml_safe(f"{site_name}: {len(papers)} papers of {day.strftime('%B %-d, %Y')}"),
         day=day, content_html=xml_safe(str(content)),

@@ -73,6 +73,9 @@ class Context:
                 tagged[slug].append(paper)
         order = [t.slug for t in taxonomy.tags] + sorted(set(tagged) - set(taxonomy.by_slug))
         self.tagged = {slug: tagged[slug] for slug in order if tagged.get(slug)}
+        #: each paper's related papers, best first (related/; a build fills it in)
+        self.related: dict[str, list[str]] = {}
+        self.by_id = {p.id: p for p in self.papers}
         # a paper's title is shown on many pages: render its math once
         self._titles: dict[str, str] = {}
 
@@ -94,25 +97,48 @@ class Context:
         return f'<a class="pf-note-count" href="{href}#notes">💬 {count} note{"s" if count != 1 else ""}</a>' \
             if count else ""
 
-    def card(self, paper: Paper, here: str, *, level: int = 3) -> str:
+    def card(self, paper: Paper, here: str, *, level: int = 3, order: int | None = None) -> str:
+        """A paper as a card: what day, home and trending pages list. Its ``data-`` attributes
+        are what assets/paperfeed/cards.js sorts by (upvotes; ``order`` of appearance)."""
         meta = [str(escape(r.authors_short(paper.authors)))]
+        if paper.organization:
+            meta.append(str(escape(paper.organization)))
         if paper.upvotes is not None:
             meta.append(f"▲ {paper.upvotes}")
         if paper.comments:
             meta.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
-        meta.append(self.note_count(paper, here))
+        meta += [str(r.submitter(paper)), self.note_count(paper, here)]
         summary = r.rich_text(paper.ai_summary or r.excerpt(paper.abstract))
-        return (f'<article class="pf-card">\n<h{level} class="pf-card__title"><a href="{rel(here, paper_md(paper.id))}">'
-                f'{self.title(paper)}</a></h{level}>\n<p class="pf-card__meta">{" · ".join(m for m in meta if m)}</p>\n'
+        data = (f' data-up="{paper.upvotes}"' if paper.upvotes is not None else "") + \
+            (f' data-o="{order}"' if order is not None else "")
+        return (f'<article class="pf-card"{data}>\n<h{level} class="pf-card__title">'
+                f'<a href="{rel(here, paper_md(paper.id))}">{self.title(paper)}</a></h{level}>\n'
+                f'<p class="pf-card__meta">{" · ".join(m for m in meta if m)}</p>\n'
                 f'<p class="pf-card__tags">{self.tag_chips(paper, here)}</p>\n<p class="pf-card__summary">{summary}</p>\n'
                 f'<p class="pf-card__links">{r.paper_links(paper)}</p>\n</article>\n\n')
 
-    def row(self, paper: Paper, here: str) -> str:
+    def cards(self, papers: list[Paper], here: str, *, level: int = 3) -> list[str]:
+        """Cards in the given order, each knowing its place in order of appearance: the day it
+        was first featured, then arXiv's order (its id)."""
+        appearance = sorted(papers, key=lambda p: (min(p.featured) if p.featured else dt.date.max, p.id))
+        place = {p.id: i for i, p in enumerate(appearance)}
+        return [self.card(p, here, level=level, order=place[p.id]) for p in papers]
+
+    def row(self, paper: Paper, here: str, *, upvotes: bool = True) -> str:
         day = paper.last_featured or paper.published
         meta = [str(escape(r.authors_short(paper.authors, 2))), day.isoformat() if day else "",
-                f"▲ {paper.upvotes}" if paper.upvotes is not None else "", self.note_count(paper, here)]
+                f"▲ {paper.upvotes}" if upvotes and paper.upvotes is not None else "", self.note_count(paper, here)]
         return (f'<li><a href="{rel(here, paper_md(paper.id))}">{self.title(paper)}</a> '
                 f'<span class="pf-row__meta">{" · ".join(m for m in meta if m)}</span></li>\n')
+
+    def related_rows(self, paper: Paper, here: str) -> str:
+        """The paper's related papers as rows (without upvotes: a row here changes only when the
+        related paper's page does, not with every vote)."""
+        found = [self.by_id[q] for q in self.related.get(paper.id, []) if q in self.by_id]
+        if not found:
+            return ""
+        rows = "".join(self.row(p, here, upvotes=False) for p in found)
+        return f'<h2 id="related">Related papers</h2>\n\n<ul class="pf-rows">\n{rows}</ul>\n\n'
 
     def day_nav(self, day: dt.date, here: str, *, label: str = "Previous and next day") -> str:
         i = self.day_list.index(day)

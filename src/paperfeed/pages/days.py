@@ -20,9 +20,9 @@ def day_page(ctx: Context, day: dt.date) -> str:
     papers = ctx.days[day]
     about = f"{len(papers)} papers featured on {long_date(day)}: " + "; ".join(latex.plain(p.title) for p in papers[:3])
     out = [front_matter(f"Papers of {long_date(day)}", description=r.excerpt(about, 160), grows=True,
-                        section="archive/"),
+                        section="archive/", cards=True),
            f"<h1>Papers of {long_date(day)}</h1>\n\n",
            ctx.day_nav(day, here)]
-    out += [ctx.card(p, here, level=2) for p in papers]
+    out += ctx.cards(papers, here, level=2)
     out.append(ctx.day_nav(day, here, label="Previous and next day (end of list)"))
     return "".join(out)

@@ -21,6 +21,8 @@ TAGS = "tags/index.md"
 ANNOTATED = "annotated/index.md"
 TRENDING = "trending/index.md"
 TRENDING_MONTH = "trending/month.md"
+#: the search page: the box, open, with what it understands (authors link here)
+SEARCH = "search/index.md"
 
 
 def paper_md(paper_id: str) -> str:

@@ -15,11 +15,13 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from paperfeed.pages import annotations, archive, tagpages
+from paperfeed.pages import annotations, archive, tagpages, trending
 from paperfeed.pages.days import day_page
 from paperfeed.pages.home import home_page
 from paperfeed.pages.paper import paper_page
-from paperfeed.pages.paths import ANNOTATED, ARCHIVE, HOME, TAGS, day_md, paper_md, tag_md, year_md
+from paperfeed.pages.paths import (ANNOTATED, ARCHIVE, HOME, SEARCH, TAGS, TRENDING, TRENDING_MONTH, day_md, paper_md,
+                                   tag_md, year_md)
+from paperfeed.pages.searchpage import search_page
 
 if TYPE_CHECKING:
     from paperfeed.pages.context import Context
@@ -37,7 +39,7 @@ def every_page(ctx: Context) -> dict[str, str]:
     return {path: make() for path, (_, make) in plan(ctx).items()}
 
 
-def plan(ctx: Context, paper_keys: dict[str, str] | None = None) -> Plan:
+def plan(ctx: Context, paper_keys: dict[str, str] | None = None, *, trending_items: int = 50) -> Plan:
     """Every page of ``ctx``. ``paper_keys`` identify each paper's record (a build
     passes the digests of the files); by default, the record's own text."""
     taxonomy = ctx.taxonomy
@@ -47,9 +49,15 @@ def plan(ctx: Context, paper_keys: dict[str, str] | None = None) -> Plan:
     out: Plan = {HOME: (None, functools.partial(home_page, ctx)),
                  ARCHIVE: (None, functools.partial(archive.index, ctx)),
                  TAGS: (None, functools.partial(tagpages.index, ctx)),
-                 ANNOTATED: (None, functools.partial(annotations.recent_page, ctx))}
+                 ANNOTATED: (None, functools.partial(annotations.recent_page, ctx)),
+                 SEARCH: (None, functools.partial(search_page, ctx))}
+    # what a related paper's row shows: it changes with the paper's title or notes, not its votes
+    row = {p.id: (p.title, p.authors[:2], p.last_featured or p.published, len(ctx.notes.get(p.id, [])))
+           for p in ctx.papers}
     for paper in ctx.papers:
-        out[paper_md(paper.id)] = (digest("paper", site, key[paper.id]), functools.partial(paper_page, ctx, paper))
+        related = [(q, row[q]) for q in ctx.related.get(paper.id, []) if q in row]
+        out[paper_md(paper.id)] = (digest("paper", site, key[paper.id], related),
+                                   functools.partial(paper_page, ctx, paper))
     days = ctx.day_list
     for i, day in enumerate(days):
         around = (days[i - 1] if i else None, days[i + 1] if i + 1 < len(days) else None)
@@ -73,4 +81,17 @@ def plan(ctx: Context, paper_keys: dict[str, str] | None = None) -> Plan:
             out[tag_md(slug, month)] = (
                 digest("month", site, slug, month, older, newer, [key[p.id] for p in items]),
                 functools.partial(tagpages.month_page, ctx, slug, month, items, older, newer))
+    for kind, current in (("week", TRENDING), ("month", TRENDING_MONTH)):
+        ranked = trending.periods(ctx, kind, trending_items)
+        spans = list(ranked)
+        for i, (period, papers) in enumerate(ranked.items()):
+            older, newer = (spans[i - 1] if i else None), (spans[i + 1] if i + 1 < len(spans) else None)
+            shown = ("trending", site, period, older, newer, [key[p.id] for p in papers])
+            out[period.path] = (digest(*shown), functools.partial(
+                trending.page, ctx, period, papers, older, newer, here=period.path, current=False, limit=trending_items))
+            if newer is None:
+                out[current] = (digest("current", *shown), functools.partial(
+                    trending.page, ctx, period, papers, older, None, here=current, current=True, limit=trending_items))
+        if not ranked:
+            out[current] = (None, functools.partial(trending.empty_page, kind))
     return out

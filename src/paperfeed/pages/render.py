@@ -14,6 +14,7 @@ import html
 import json
 import re
 from collections.abc import Iterable
+from urllib.parse import quote_plus
 
 from markupsafe import Markup, escape
 
@@ -43,7 +44,7 @@ def _scalar(value: str) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(title: str, *, description: str, grows: bool = False, tag_feed: str | None = None,
+def front_matter(title: str, *, description: str, grows: bool = False, page_feed: str | None = None,
                  section: str | None = None, cards: bool = False) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
@@ -51,15 +52,16 @@ def front_matter(title: str, *, description: str, grows: bool = False, tag_feed:
     (LaTeX as plain text). Every generated page uses ``overrides/lean.html``: Material's
     look in a fraction of the bytes and without Material's script (phones pay 1.5 s of
     main thread for it). The pages whose number ``grows`` with the archive (papers,
-    days, tag months) name only the latest papers' feeds in their head. ``cards`` pages
-    get the script that filters and sorts their cards.
+    days, tag months) name only the latest papers' feeds in their head; a page with a
+    feed of its own (a tag's, trending) names its ``page_feed`` too. ``cards`` pages get
+    the script that filters and sorts their cards.
     """
     lines = ["---", f"title: {_scalar(str(escape(latex.plain(title))))}",
              f"description: {_scalar(str(escape(latex.plain(description).strip())))}", "template: lean.html"]
     if not grows:
         lines.append("feeds: all")
-    if tag_feed:  # overrides/main.html links the tag's feeds for autodiscovery
-        lines.append(f"tag_feed: {_scalar(tag_feed)}")
+    if page_feed:  # overrides/main.html links its RSS and Atom for autodiscovery
+        lines.append(f"page_feed: {_scalar(page_feed)}")
     if section:  # the header tab to mark as current (lean.html): the nav holds no such page
         lines.append(f"section: {_scalar(section)}")
     if cards:
@@ -135,12 +137,32 @@ def shown(paper: Paper) -> Paper:
     return dataclasses.replace(paper, **changes) if changes else paper
 
 
-def authors_full(paper: Paper) -> Markup:
-    """The paper's authors, all of them up to ``AUTHORS_SHOWN``, then a link to the complete list."""
-    shown = escape(", ".join(paper.authors[:AUTHORS_SHOWN]))
+def author_link(name: str, search: str) -> Markup:
+    """A link to the author's papers: the site's search for exactly this name (``search``
+    is the search page's address)."""
+    return Markup('<a href="{}?q=author:%22{}%22">{}</a>').format(search, quote_plus(name, safe=""), name)
+
+
+def authors_full(paper: Paper, search: str) -> Markup:
+    """The paper's authors, each linking to their papers, up to ``AUTHORS_SHOWN``; then a
+    link to the complete list."""
+    shown = join((author_link(a, search) for a in paper.authors[:AUTHORS_SHOWN]), ", ")
     rest = len(paper.authors) - AUTHORS_SHOWN
     if rest <= 0:
         return shown
     where = paper.links.arxiv or paper.links.huggingface
     more = f"and {rest:,} more"
     return shown + (Markup(" {}").format(link(where, more)) if where else Markup(" {}").format(more))
+
+
+_HF_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
+
+
+def submitter(paper: Paper, *, linked: bool = False) -> Markup:
+    """Who put the paper on the daily list, linked to their Hugging Face profile on a paper page."""
+    name = paper.submitted_by
+    if not name:
+        return Markup("")
+    if linked and _HF_USER.fullmatch(name):
+        return Markup("submitted by {}").format(link(f"https://huggingface.co/{name}", name))
+    return Markup("submitted by {}").format(name)

@@ -50,7 +50,7 @@ def tag_page(ctx: Context, slug: str, by_month: dict[str, list[Paper]]) -> str:
                          for m, ps in by_month.items())
     feed = feeds.tag_feed(slug)
     return "".join([
-        front_matter(f"Tag: {ctx.taxonomy.name(slug)}", tag_feed=slug, section="tags/", description=(
+        front_matter(f"Tag: {ctx.taxonomy.name(slug)}", page_feed=feeds.tag_feed(slug), section="tags/", description=(
             f"{len(papers)} papers tagged {ctx.taxonomy.name(slug)}. {ctx.taxonomy.description(slug)}")),
         f"<h1>{escape(ctx.taxonomy.name(slug))}</h1>\n\n<p>{escape(ctx.taxonomy.description(slug))}</p>\n\n",
         f'<p class="pf-follow">Follow this tag: <a href="{rel_file(here, feed + feeds.RSS)}">RSS</a> · '

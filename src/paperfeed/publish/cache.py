@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT,
                                     paper TEXT, derived TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT, mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS related (id TEXT PRIMARY KEY, digest TEXT, neighbours TEXT);
 """
 
 
@@ -104,6 +105,10 @@ class BuildCache:
         self._seen: set[str] = set()
         self._dirty: set[str] = set()
         self._loaded: set[str] = set()
+        #: related papers (related/): the signature they were computed under, each paper's lists
+        self._related_signature = ""
+        self._related: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+        self._related_changed: set[str] | None = set()  # None: write them all
         if path is not None and not fresh and path.exists():
             try:
                 self._load(path)
@@ -122,6 +127,11 @@ class BuildCache:
                 if record is not None:  # a record that is not a valid paper is a miss, never trusted
                     self.records[key] = record
             self.pages = {p: (k, m) for p, k, m in db.execute("SELECT path, key, mtime_ns FROM pages")}
+            self._related_signature = meta.get("related", "")
+            for paper_id, digest, neighbours in db.execute("SELECT id, digest, neighbours FROM related"):
+                found = _neighbours(paper_id, digest, neighbours)
+                if found is not None:  # a row that is not what a build writes is computed again
+                    self._related[paper_id] = found
         self._loaded = set(self.records)
 
     def key_of(self, path: Path) -> str:
@@ -175,6 +185,19 @@ class BuildCache:
         self._dirty.add(record_key)
         return value
 
+    def related_lists(self, signature: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
+        """The related lists of the last build, if it computed them the same way."""
+        return dict(self._related) if signature == self._related_signature else {}
+
+    def save_related(self, signature: str, lists: dict[str, tuple[str, list[tuple[int, str]]]],
+                     changed: set[str]) -> None:
+        """Keep ``lists`` for the next build (``save`` writes the ``changed`` ones)."""
+        if signature != self._related_signature or self._related_changed is None:
+            self._related_changed = None
+        else:
+            self._related_changed |= changed | (set(self._related) ^ set(lists))
+        self._related_signature, self._related = signature, dict(lists)
+
     def save(self) -> None:
         """Write what changed in one transaction; records of files no longer read are dropped."""
         if self.path is None:
@@ -195,7 +218,20 @@ class BuildCache:
                 for k in sorted(changed) if (r := self.records.get(k)) is not None))
             db.execute("DELETE FROM pages")
             db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((p, k, m) for p, (k, m) in self.pages.items()))
+            self._write_related(db, everything=fresh)
         self._loaded, self._dirty = set(self._seen), set()
+
+    def _write_related(self, db: sqlite3.Connection, *, everything: bool) -> None:
+        changed = self._related_changed
+        if everything or changed is None:
+            db.execute("DELETE FROM related")
+            changed = set(self._related)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('related', ?)", (self._related_signature,))
+        db.executemany("DELETE FROM related WHERE id = ?", ((p,) for p in sorted(changed - set(self._related))))
+        db.executemany("INSERT OR REPLACE INTO related VALUES (?, ?, ?)", (
+            (p, self._related[p][0], json.dumps(self._related[p][1], separators=(",", ":")))
+            for p in sorted(changed & set(self._related))))
+        self._related_changed = set()
 
 
 def _record(size: object, mtime_ns: object, digest: object, paper: object, derived: object) -> Record | None:
@@ -211,6 +247,19 @@ def _record(size: object, mtime_ns: object, digest: object, paper: object, deriv
     if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in kept.values()):
         return None
     return Record(size, mtime_ns, digest, found, {k: (v[0], v[1]) for k, v in kept.items()})
+
+
+def _neighbours(paper_id: object, digest: object, text: object) -> tuple[str, list[tuple[int, str]]] | None:
+    """A related row as a build wrote it, or None."""
+    try:
+        found = json.loads(str(text))
+    except (ValueError, RecursionError):
+        return None
+    if not (isinstance(paper_id, str) and isinstance(digest, str) and isinstance(found, list) and len(found) <= 64):
+        return None
+    if not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is int and isinstance(e[1], str) for e in found):
+        return None
+    return digest, [(score, other) for score, other in found]
 
 
 @contextmanager

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from paperfeed.model import Paper
-from paperfeed.search.tokens import STOPWORDS, short_words, words
+from paperfeed.search.tokens import STOPWORDS, author_token, short_words, words
 
 ROOT = "search"
 MANIFEST = f"{ROOT}/index.json"
@@ -111,8 +111,11 @@ def impacts(doc: Doc) -> dict[str, int]:
         for word, tf in Counter(found).items():
             weighted[word] = weighted.get(word, 0.0) + tf * norm
     # impact / IMPACT_MAX = tf / (tf + K1), in (0, 1): 1..127 in the low seven bits
-    return {word: (int(127 * tf / (tf + K1) + 0.5) or 1) | (TITLE_BIT if word in title else 0)
-            for word, tf in weighted.items()}
+    out = {word: (int(127 * tf / (tf + K1) + 0.5) or 1) | (TITLE_BIT if word in title else 0)
+           for word, tf in weighted.items()}
+    # each author's whole name, for author:"…" (a filter: its impact is never scored)
+    out.update((token, 1) for token in map(author_token, doc.paper.authors[:AUTHORS_INDEXED]) if len(token) > 1)
+    return out
 
 
 def _varint(out: bytearray, value: int) -> None:

@@ -11,6 +11,8 @@ agree on every rule here.
    that has nothing else (``μ_0``).
 4. Plurals are folded by Harman's S-stemmer (1991): ``policies`` → ``policy``,
    ``models`` → ``model``; nothing more aggressive, so prefixes still work.
+5. Each author is also one token, the whole name folded by step 1 (:func:`author_token`),
+   for ``author:"Jane Doe"``.
 
 Letters, digits and marks are Unicode's categories, as each side's Unicode
 database knows them: a browser's is usually newer than Python's (Unicode 14.0
@@ -87,6 +89,16 @@ def words(text: str) -> list[str]:
         if word:
             out.append(word)
     return out
+
+
+#: What starts an author's token: no word holds it, and it sorts before letters and after digits.
+AUTHOR = "@"
+
+
+def author_token(name: str) -> str:
+    """An author's full name as one token (``author:"Jane Doe"`` finds ``@jane doe``): case,
+    accents and spacing folded, nothing else, so a query matches the whole name only."""
+    return AUTHOR + " ".join(normalize(name).split())
 
 
 def short_words(text: str) -> list[str]:

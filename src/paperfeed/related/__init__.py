@@ -1,0 +1,75 @@
+"""Related papers: for each paper, the few most similar of the whole archive.
+
+Similar means sharing telling words (title, abstract, keywords) and authors
+(vectors.py), then tags (nearest.py). A build keeps every paper's features and
+every list in its cache, so a daily build computes the lists of the day's papers
+and touches an older paper's list only when a new paper enters it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from paperfeed.model import Paper
+from paperfeed.related.nearest import Item, Neighbours, nearest_all, update
+from paperfeed.related.vectors import WordTable, WordTableError, features, word_vector
+
+__all__ = ["AUTHORS_COMPARED", "Outcome", "State", "WordTable", "WordTableError", "features", "find",
+           "word_vector"]
+
+#: Authors compared of one paper (the first ones): a 600-author collaboration would share a
+#: name with half the archive.
+AUTHORS_COMPARED = 10
+#: Tags compared, a bit each: the taxonomy's first 64 (people's own extra tags are not).
+MAX_TAGS = 64
+
+
+class State(Protocol):
+    """Where a build keeps the lists between builds (publish/cache.py)."""
+
+    def related_lists(self, signature: str) -> dict[str, tuple[str, Neighbours]]: ...
+
+    def save_related(self, signature: str, lists: Mapping[str, tuple[str, Neighbours]], changed: set[str]) -> None: ...
+
+
+@dataclass
+class Outcome:
+    #: each paper's related papers, best first
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    #: papers whose list was computed in full, and papers whose list changed
+    computed: int = 0
+    changed: int = 0
+
+
+def find(papers: Sequence[Paper], tags: Mapping[str, Sequence[str]], *, tag_order: Sequence[str], k: int,
+         table: WordTable, features_of: Callable[[Paper], dict] | None = None, state: State | None = None) -> Outcome:
+    """The ``k`` related papers of each paper. ``features_of`` gives a paper's features (a
+    build passes its cache's); ``state`` keeps the lists for the next build."""
+    if k == 0 or not papers:
+        return Outcome({p.id: [] for p in papers})
+    bits = {slug: 1 << i for i, slug in enumerate(tag_order[:MAX_TAGS])}
+    made = features_of or (lambda p: features(p, table, authors=AUTHORS_COMPARED))
+    items, digests = [], {}
+    for paper in papers:
+        found = made(paper)
+        mask = 0
+        for slug in tags.get(paper.id, ()):
+            mask |= bits.get(slug, 0)
+        items.append(Item(paper.id, found["k"], found["n"], mask))
+        digests[paper.id] = f"{found['d']}:{mask}"
+    signature = hashlib.blake2b(f"{k} {table.digest} {AUTHORS_COMPARED} {list(tag_order[:MAX_TAGS])}".encode(),
+                                digest_size=12).hexdigest()
+    before = state.related_lists(signature) if state else {}
+    if before:
+        kept = {p: listed for p, (d, listed) in before.items() if digests.get(p) == d}
+        changed = {p for p in before if digests.get(p) != before[p][0]}  # edited, or gone
+        lists, touched, computed = update(items, kept, changed, k)
+    else:
+        lists = nearest_all(items, k)
+        touched, computed = set(lists), len(lists)
+    if state:
+        state.save_related(signature, {p: (digests[p], lists[p]) for p in lists}, touched)
+    return Outcome({p: [q for _, q in listed] for p, listed in lists.items()}, computed, len(touched))
