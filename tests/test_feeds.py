@@ -203,7 +203,8 @@ def small() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["feeds/papers.rss.xml", "feeds/papers.atom.xml", "feeds/papers.json",
-                                  "feeds/daily.rss.xml", "feeds/tags/agents.atom.xml", "feeds/tags.opml"])
+                                  "feeds/daily.rss.xml", "feeds/tags/agents.atom.xml", "feeds/tags.opml",
+                                  "feeds/trending-week.atom.xml"])
 def test_feed_matches_golden(small: dict[str, str], name: str) -> None:
     golden = FIXTURES / "golden" / name
     if os.environ.get("PAPERFEED_UPDATE_GOLDEN"):
@@ -232,6 +233,32 @@ def test_hostile_text_gives_well_formed_feeds_with_the_text_intact(atom_schema: 
     assert atom_schema.validate(ET.fromstring(files["feeds/papers.atom.xml"].encode("utf-8")))
     item = next(i for i in json.loads(files["feeds/papers.json"])["items"] if i["id"].endswith("2401.00002"))
     assert item["title"] == expected_title
+
+
+def test_trending_feeds_follow_the_ranking(small: dict[str, str], atom_schema: ET.RelaxNG) -> None:
+    for name in ("feeds/trending-week", "feeds/trending-month"):
+        for ext in (".rss.xml", ".atom.xml"):
+            parsed = feedparser.parse(small[name + ext].encode("utf-8"))
+            assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
+            # 12 votes, 3 votes, then the paper without a count; each a second apart, as a reader sorts
+            assert [e.link.split("/")[-2] for e in parsed.entries] == ["2401.00001", "2401.00002",
+                                                                      "a-paper-known-only-by-its-title"]
+            times = [e.updated_parsed if ext == ".atom.xml" else e.published_parsed for e in parsed.entries]
+            assert times == sorted(times, reverse=True) and len(set(times)) == 3
+        assert atom_schema.validate(ET.fromstring(small[name + ".atom.xml"].encode("utf-8")))
+
+
+def test_the_digest_reads_in_a_mail_client(small: dict[str, str]) -> None:
+    """RSS-to-email services mail an item's HTML as it is: no style, no script, no image; the
+    day's papers most upvoted first, each with its link, votes, authors, a line and its links."""
+    item = feedparser.parse(small["feeds/daily.rss.xml"].encode("utf-8")).entries[0]
+    html = lxml.html.fromstring(item.content[0].value)
+    assert not html.xpath("//style | //script | //img | //*[@style] | //*[@class]")
+    rows = html.xpath("//ol/li")
+    assert [r.xpath(".//a/@href")[0].split("/")[-2] for r in rows] == ["2401.00001", "2401.00002"]
+    first = rows[0].text_content()
+    assert "▲ 12" in first and "Ada Lovelace" in first and "A tool use agent." in first
+    assert rows[0].xpath(".//a[text()='arXiv']/@href") == ["https://arxiv.org/abs/2401.00001"]
 
 
 def test_same_archive_same_bytes(small: dict[str, str]) -> None:

@@ -1,14 +1,16 @@
-"""A paper as related-papers sees it: its telling words, weighed, and its authors and tags.
+"""A paper as related-papers sees it: its telling terms, weighed, and its authors.
 
-A word's weight is tf·idf: how often the paper uses it (a title word counts three
-times, a keyword twice) against how many papers use it at all. That count comes
-from a fixed word table (``words.tsv``, made by ``scripts/word_table.py``), not
-from the archive being built: so a paper's vector depends on the paper alone,
-and a new day changes no older paper's vector, which is what lets a daily build
-compute only the new papers' neighbours (see nearest.py). Words in more than
-``COMMON`` of papers ("model", "results") say little about a topic and are left
-out; of the rest, a paper keeps its ``TOP`` heaviest, scaled to whole numbers so
-sums are exact and the same in a clean and an incremental build.
+A term is a word, or a pair of words of the title or a keyword ("world model").
+Its weight is tf·idf: how often the paper uses it (in the title three times, in a
+keyword twice) against how many papers use it at all. That count comes from a
+fixed word table (``words.tsv``, made by ``scripts/word_table.py``), not from the
+archive being built: so a paper's vector depends on the paper alone, and a new
+day changes no older paper's vector, which is what lets a daily build compute only
+the new papers' neighbours (see nearest.py). Terms in more than ``COMMON`` of
+papers ("model", "results") say little about a topic, and terms the table does not
+hold (fewer than three papers used them) cannot match enough papers to help: both
+are left out. Of the rest, a paper keeps its ``TOP`` heaviest, scaled to whole
+numbers so sums are exact and the same in a clean and an incremental build.
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ COMMON = 0.05
 TITLE, KEYWORD = 3, 2
 #: A vector's length: weights are whole numbers whose squares sum to about SCALE².
 SCALE = 1000
-#: A word the table has not seen (a new method's name) counts as this rare.
-UNSEEN_DF = 1
 #: An author is a feature of this weight beside the words: a shared one adds 245² ≈ 60,000
 #: to a pair's score, as much as a few shared telling words.
 AUTHOR_WEIGHT = 245
@@ -104,21 +104,40 @@ class WordTable:
         return head + "".join(f"{w}\t{n}\n" for w, n in sorted(self.df.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def idf(self, word: str) -> float | None:
-        """A word's weight, or None for a word too common to count."""
+        """A term's weight, or None for a term too common or too rare to count."""
         try:
             return self._idf[word]
         except KeyError:
-            df = self.df.get(word, UNSEEN_DF)
-            found = self._idf[word] = None if df > COMMON * self.papers else math.log((self.papers + 1) / (df + 0.5))
+            df = self.df.get(word, 0)
+            # a word the table never saw three times cannot tell which papers are alike
+            found = self._idf[word] = None if not df or df > COMMON * self.papers \
+                else math.log((self.papers + 1) / (df + 0.5))
             return found
 
 
+#: Words that make a title's phrasing, not its topic: no pair is made with them
+#: ("... is all you need", "towards ...", "... via ...").
+PAIRLESS = frozenset("""
+all any beyond do does every how just make making more need new not one really secretly simple some
+toward towards through using via what when where why you your
+""".split())
+
+
+def _pairs(found: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(found, found[1:]) if a not in PAIRLESS and b not in PAIRLESS]
+
+
 def term_counts(paper: Paper) -> Counter[str]:
+    """Each term of the paper with how often it counts: words, and the word pairs of its title
+    and keywords ("world model", "symbolic music"), which name topics better than words."""
     counts = Counter(words(paper.abstract))  # an abstract's word counts once
-    for word in words(paper.title):
-        counts[word] += TITLE
-    for word in words("\n".join(paper.keywords)):
-        counts[word] += KEYWORD
+    title = words(paper.title)
+    for term in title + _pairs(title):
+        counts[term] += TITLE
+    for keyword in paper.keywords:
+        found = words(keyword)
+        for term in found + _pairs(found):
+            counts[term] += KEYWORD
     return counts
 
 
