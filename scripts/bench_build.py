@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,6 +44,8 @@ class Build:
     peak_mb: float
     timings: dict[str, float] = field(default_factory=dict)
     summary: str = ""
+    #: related papers: lists computed in full, lists changed
+    related: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -94,11 +97,14 @@ def run_build(project: Path, *args: str, code: Path | None = None) -> Build:
         if proc.returncode:
             raise SystemExit(f"build failed:\n{text}\n{err.read()}")
     timings = {}
+    related = (0, 0)
     for line in text.splitlines():
         value, sep, stage = line.strip().partition(" s  ")
         if sep and value.replace(".", "").isdigit():
             timings[stage] = float(value)
-    return Build(seconds, usage.ru_maxrss / 1024, timings, text.strip().splitlines()[-1])
+        if found := re.match(r"related papers: ([\d,]+) lists computed in full, ([\d,]+) changed", line):
+            related = (int(found.group(1).replace(",", "")), int(found.group(2).replace(",", "")))
+    return Build(seconds, usage.ru_maxrss / 1024, timings, text.strip().splitlines()[-1], related)
 
 
 def measure_site(site: Path) -> Site:

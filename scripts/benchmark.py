@@ -10,6 +10,7 @@ here and never asserted in tests.
 
     make benchmark                                   # all sizes (about 20 minutes, 5 GB of disk)
     python scripts/benchmark.py --sizes 1000,10000 --output /tmp/benchmarks.md
+    python scripts/benchmark.py --before v0.1.0      # and the same archives built by older code
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ import bench_search  # noqa: E402
 import synthetic  # noqa: E402
 
 SIZES = (1_000, 10_000, 30_000, 100_000)
+BEFORE_LABEL = ""
 
 
 @dataclass
@@ -42,9 +45,12 @@ class Row:
     daily: bench_build.Build
     site: bench_build.Site
     search: list[bench_search.Query]
+    #: the same archive built by the code of ``--before`` (clean, daily), if asked
+    before: tuple[bench_build.Build, bench_build.Build] | None = None
+    trending: tuple[int, float] = (0, 0.0)  # trending pages, and their KB
 
 
-def run(n: int, base: Path, code: Path) -> Row:
+def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
     project = base / str(n)
     if project.exists():
         shutil.rmtree(project)
@@ -53,14 +59,26 @@ def run(n: int, base: Path, code: Path) -> Row:
     print(f"{n:,} papers: clean build", flush=True)
     clean = bench_build.run_build(project, code=code)
     site = bench_build.measure_site(project / "site")
+    pages = [p for p in (project / "site" / "trending").rglob("index.html")]
+    trending = (len(pages), sum(p.stat().st_size for p in pages) / 1e3)
     print(f"{n:,} papers: {clean.seconds:.1f} s, {clean.peak_mb:.0f} MB; searching", flush=True)
     search = bench_search.measure(project / "site")
     synthetic.add_day(project / "papers", bench_build.DAY)
     daily = bench_build.run_build(project, code=code)
     print(f"{n:,} papers: daily update {daily.seconds:.1f} s", flush=True)
+    then = None
+    if before is not None:  # the same archive and day, built by the code before
+        old = base / f"{n}-before"
+        if old.exists():
+            shutil.rmtree(old)
+        bench_build.make_project(old, n, source=before)
+        first = bench_build.run_build(old, code=before)
+        synthetic.add_day(old / "papers", bench_build.DAY)
+        then = (first, bench_build.run_build(old, code=before))
+        print(f"{n:,} papers, code before: {first.seconds:.1f} s, daily {then[1].seconds:.1f} s", flush=True)
     # Projects are removed at the end, not here: deleting 100,000s of files makes a disk with
     # online discard slow to write for minutes, which the next size's build would measure.
-    return Row(n, clean, daily, site, search)
+    return Row(n, clean, daily, site, search, then, trending)
 
 
 def machine() -> str:
@@ -171,6 +189,32 @@ def report(rows: list[Row], chart_name: str) -> str:
     for r in rows:
         cells = [f"{q.kb:.0f} KB, {q.latency_ms:.0f} ms, {q.results:,} results" for q in r.search]
         lines.append(f"| {r.papers:,} | " + " | ".join(cells) + " |")
+    lines += ["", "## Related papers and trending", "",
+              "What the discovery pages cost, from `paperfeed build --timings`: finding every paper's related "
+              "papers (a clean build computes every list; a daily update the new papers' lists and those they "
+              "enter, see `src/paperfeed/related/`), and generating the trending pages (a page per week and per "
+              "month, fifty cards each).", "",
+              "| papers | related: clean build | related: daily update | lists computed daily | trending pages "
+              "| trending: clean build | trending: daily update |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        stage = "find related papers"
+        pages, kb = r.trending
+        lines.append(f"| {r.papers:,} | {r.clean.timings.get(stage, 0):.1f} s | {r.daily.timings.get(stage, 0):.1f} s | "
+                     f"{r.daily.related[0]:,} | {pages:,} ({kb / 1e3:,.1f} MB) | "
+                     f"{r.clean.timings.get('generate the trending pages', 0):.1f} s | "
+                     f"{r.daily.timings.get('generate the trending pages', 0):.1f} s |")
+    if any(r.before for r in rows):
+        lines += ["", f"### Against the code before ({BEFORE_LABEL})", "",
+                  "The same archives built by the code before related papers, trending and author links; the "
+                  "ratio is now against then.", "",
+                  "| papers | clean build: before → now | ratio | peak memory: before → now | daily update: before → now "
+                  "| ratio |", "|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            if r.before:
+                first, daily = r.before
+                lines.append(f"| {r.papers:,} | {first.seconds:.1f} s → {r.clean.seconds:.1f} s | "
+                             f"{r.clean.seconds / first.seconds:.2f} | {first.peak_mb:,.0f} → {r.clean.peak_mb:,.0f} MB | "
+                             f"{daily.seconds:.1f} s → {r.daily.seconds:.1f} s | {r.daily.seconds / daily.seconds:.2f} |")
     mid = next((r for r in rows if r.papers == 10_000), rows[0])
     lines += ["", f"## Where the time goes ({mid.papers:,} papers, clean build)", "",
               "`paperfeed build --timings` prints this for any build:", "", "| stage | seconds |", "|---|---:|"]
@@ -193,13 +237,24 @@ def main() -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated archive sizes")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--work", type=Path, help="where to build (default: a temp folder)")
+    parser.add_argument("--before", metavar="REV", help="also build each archive with the code of this git "
+                        "revision, and report the ratio")
     args = parser.parse_args()
     base = args.work or Path(tempfile.mkdtemp(prefix="paperfeed-benchmark-"))
     if (base / "code").exists():
         shutil.rmtree(base / "code")
     code = bench_build.snapshot(base / "code")  # one version of the code for the whole run
+    before = None
+    if args.before:
+        global BEFORE_LABEL
+        BEFORE_LABEL = f"`{args.before}`"
+        before = base / "before"
+        shutil.rmtree(before, ignore_errors=True)
+        before.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(before)], input=archive.stdout, check=True)
     try:
-        rows = [run(n, base, code) for n in sorted(int(s) for s in args.sizes.split(","))]
+        rows = [run(n, base, code, before) for n in sorted(int(s) for s in args.sizes.split(","))]
     finally:
         if not args.work:
             shutil.rmtree(base, ignore_errors=True)

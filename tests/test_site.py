@@ -302,7 +302,7 @@ def test_lean_pages_draw_icons_from_the_sprite(bundled: Path) -> None:
         assert not page.xpath("//header//*[local-name()='path']"), name  # no inline icon
         uses = {u.get("href").split("#")[1] for u in page.xpath("//*[local-name()='use']")}
         assert uses >= {"logo", "search", "repo"} and all(f'id="{u}"' in sprite for u in uses), name
-        assert page.xpath('//nav[@class="pf-sitenav"]/a[@href]'), name  # the site's pages, in the footer
+        assert page.xpath('//nav[@class="md-tabs"]//a[@href]'), name  # the site's sections, as tabs
         assert not page.xpath('//script[@id="__config"]'), name  # no Material script on lean pages
     full = parse(bundled / "about" / "index.html")
     assert full.xpath('//script[@id="__config"]') and full.xpath('//div[@data-pf-search]')
@@ -328,7 +328,7 @@ def test_a_page_written_by_someone_else_is_made_again(run, tmp_path: Path) -> No
         encoding="utf-8")
 
 
-def test_lean_headers_and_footers_follow_a_forks_nav(run, tmp_path: Path) -> None:
+def test_lean_headers_follow_a_forks_nav(run, tmp_path: Path) -> None:
     where = project(tmp_path)
     config = where / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -337,7 +337,7 @@ def test_lean_headers_and_footers_follow_a_forks_nav(run, tmp_path: Path) -> Non
                       encoding="utf-8")
     build(run, where)
     page = parse(where / "site" / "papers" / "2308" / "2308.07686" / "index.html")
-    for nav in (page.xpath('//nav[@class="pf-sitenav"]')[0], page.xpath('//nav[@class="md-tabs"]')[0]):
+    for nav in page.xpath('//nav[@class="md-tabs"]'):
         links = {text_of(a): a.get("href") for a in nav.xpath(".//a")}
         assert links["Today"] == "../../.." and links["Project"] == "../../../about/"  # a section: its first page
         assert links["Code"] == "https://example.org/code"  # an outside link

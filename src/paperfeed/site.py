@@ -163,8 +163,10 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         # (paperfeed serve regenerates docs/ without the cache)
         unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
                               and cache.pages.get(path, ("", 0)) == (key, _mtime(docs / path)))
-        pages: dict[str, str | bytes] = {path: make() for path, (_, make) in planned.items()
-                                         if path not in unchanged}
+        todo = [(path, make) for path, (_, make) in planned.items() if path not in unchanged]
+        pages: dict[str, str | bytes] = {path: make() for path, make in todo if not path.startswith("trending/")}
+    with out.timed("generate the trending pages"):
+        pages.update((path, make()) for path, make in todo if path.startswith("trending/"))
 
     def impacts_of(doc: search.Doc) -> dict[str, int]:
         if cache is None:

@@ -67,7 +67,7 @@ def recent_page(ctx: Context) -> str:
         href = rel(PAGE, paper_md(paper.id))
         plain = escape(r.excerpt(r.visible_text(notes_mod.render(note.body)), 240))
         items.append(f'<li><a href="{href}#{note.anchor}">{ctx.title(paper)}</a> '
-                     f'<span class="pf-row__meta">@{escape(note.author)} · {note.date.isoformat()}</span>'
+                     f'<small>@{escape(note.author)} · {note.date.isoformat()}</small>'
                      f"<br>{plain}</li>\n")
     if items:
         out.append('<ul class="pf-rows">\n' + "".join(items) + "</ul>\n")

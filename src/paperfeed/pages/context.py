@@ -124,20 +124,22 @@ class Context:
         place = {p.id: i for i, p in enumerate(appearance)}
         return [self.card(p, here, level=level, order=place[p.id]) for p in papers]
 
-    def row(self, paper: Paper, here: str, *, upvotes: bool = True) -> str:
+    def row(self, paper: Paper, here: str) -> str:
         day = paper.last_featured or paper.published
         meta = [str(escape(r.authors_short(paper.authors, 2))), day.isoformat() if day else "",
-                f"▲ {paper.upvotes}" if upvotes and paper.upvotes is not None else "", self.note_count(paper, here)]
+                f"▲ {paper.upvotes}" if paper.upvotes is not None else "", self.note_count(paper, here)]
         return (f'<li><a href="{rel(here, paper_md(paper.id))}">{self.title(paper)}</a> '
-                f'<span class="pf-row__meta">{" · ".join(m for m in meta if m)}</span></li>\n')
+                f'<small>{" · ".join(m for m in meta if m)}</small></li>\n')
 
     def related_rows(self, paper: Paper, here: str) -> str:
-        """The paper's related papers as rows (without upvotes: a row here changes only when the
-        related paper's page does, not with every vote)."""
+        """The paper's related papers: title and day (a row changes only when the related
+        paper's title does, not with its votes, and every byte here is paid once per paper)."""
         found = [self.by_id[q] for q in self.related.get(paper.id, []) if q in self.by_id]
         if not found:
             return ""
-        rows = "".join(self.row(p, here, upvotes=False) for p in found)
+        rows = "".join(f'<li><a href="{rel(here, paper_md(p.id))}">{self.title(p)}</a>'
+                       + (f" <small>{day.isoformat()}</small>" if (day := p.last_featured or p.published) else "")
+                       + "</li>\n" for p in found)
         return f'<h2 id="related">Related papers</h2>\n\n<ul class="pf-rows">\n{rows}</ul>\n\n'
 
     def day_nav(self, day: dt.date, here: str, *, label: str = "Previous and next day") -> str:

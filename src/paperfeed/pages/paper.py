@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from paperfeed.pages import annotations, latex
 from paperfeed.pages import render as r
-from paperfeed.pages.paths import SEARCH, day_md, paper_md, rel
+from paperfeed.pages.paths import day_md, paper_md, rel
 from paperfeed.pages.render import front_matter
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     out = [front_matter(paper.title, description=r.excerpt(latex.plain(paper.abstract or paper.title), 150),
                         grows=True),
            f'<header class="pf-paper">\n<h1>{ctx.title(paper)}</h1>\n'
-           f'<p class="pf-paper__authors">{r.authors_full(paper, rel(here, SEARCH))}</p>\n'
+           f'<p class="pf-paper__authors">{r.authors_full(paper)}</p>\n'
            f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'
            f'<p class="pf-paper__links">{r.paper_links(paper)}</p>\n'
            f'<p class="pf-card__tags">{ctx.tag_chips(paper, here)}</p>\n</header>\n\n']

@@ -51,9 +51,8 @@ def plan(ctx: Context, paper_keys: dict[str, str] | None = None, *, trending_ite
                  TAGS: (None, functools.partial(tagpages.index, ctx)),
                  ANNOTATED: (None, functools.partial(annotations.recent_page, ctx)),
                  SEARCH: (None, functools.partial(search_page, ctx))}
-    # what a related paper's row shows: it changes with the paper's title or notes, not its votes
-    row = {p.id: (p.title, p.authors[:2], p.last_featured or p.published, len(ctx.notes.get(p.id, [])))
-           for p in ctx.papers}
+    # what a related paper's row shows: it changes with the paper's title, not its votes
+    row = {p.id: (p.title, p.last_featured or p.published) for p in ctx.papers}
     for paper in ctx.papers:
         related = [(q, row[q]) for q in ctx.related.get(paper.id, []) if q in row]
         out[paper_md(paper.id)] = (digest("paper", site, key[paper.id], related),

@@ -137,16 +137,16 @@ def shown(paper: Paper) -> Paper:
     return dataclasses.replace(paper, **changes) if changes else paper
 
 
-def author_link(name: str, search: str) -> Markup:
-    """A link to the author's papers: the site's search for exactly this name (``search``
-    is the search page's address)."""
-    return Markup('<a href="{}?q=author:%22{}%22">{}</a>').format(search, quote_plus(name, safe=""), name)
+def author_link(name: str) -> Markup:
+    """A link to the author's papers: this very page with the header's search open on exactly
+    this name (every page has the box; the link needs no path, which a page pays per author)."""
+    return Markup('<a href="?q=author:%22{}%22">{}</a>').format(quote_plus(name, safe=""), name)
 
 
-def authors_full(paper: Paper, search: str) -> Markup:
+def authors_full(paper: Paper) -> Markup:
     """The paper's authors, each linking to their papers, up to ``AUTHORS_SHOWN``; then a
     link to the complete list."""
-    shown = join((author_link(a, search) for a in paper.authors[:AUTHORS_SHOWN]), ", ")
+    shown = join((author_link(a) for a in paper.authors[:AUTHORS_SHOWN]), ", ")
     rest = len(paper.authors) - AUTHORS_SHOWN
     if rest <= 0:
         return shown

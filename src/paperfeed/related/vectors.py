@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class WordTable:
     #: each word's weight once looked up (a corpus has ~10⁵ words but ~10⁷ occurrences)
     _idf: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         data = "\n".join(f"{w}\t{n}" for w, n in sorted(self.df.items()))
         return hashlib.blake2b(f"{self.papers}\n{data}".encode(), digest_size=12).hexdigest()
