@@ -473,7 +473,7 @@ def test_trending_ranks_a_week_and_a_month_by_upvotes(page, site: str) -> None:
 
 def test_related_papers_link_to_papers_of_the_archive(page, site: str) -> None:
     seen = 0
-    for paper in ("2009.11997", "2309.17046", "2405.15444"):
+    for paper in ("2302.04659", "2401.08553", "2210.12564"):  # manipulation benchmarks, pose estimation
         page.goto(site + f"papers/{paper[:4]}/{paper}/")
         links = page.locator("#related + ul a").evaluate_all("links => links.map(a => a.href)")
         assert 1 <= len(links) <= 8 and f"/{paper}/" not in " ".join(links)

@@ -102,8 +102,9 @@ def _impacts(value: object) -> bool:
 def _features(value: object) -> bool:
     """Related-paper features as a cache may hand them back (related/vectors.py)."""
     return (isinstance(value, dict) and isinstance(value.get("d"), str) and isinstance(value.get("k"), list)
-            and isinstance(value.get("n"), list) and len(value["k"]) == len(value["n"]) <= 64
-            and all(type(k) is int and -2 ** 63 <= k < 2 ** 63 for k in value["k"])
+            and isinstance(value.get("n"), list) and isinstance(value.get("a"), list)
+            and len(value["k"]) == len(value["n"]) <= 64 and len(value["a"]) <= 64
+            and all(type(k) is int and -2 ** 63 <= k < 2 ** 63 for k in value["k"] + value["a"])
             and all(type(n) is int and 0 < n <= 1000 for n in value["n"]))
 
 
