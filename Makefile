@@ -9,9 +9,9 @@ BIN    ?= $(VENV)/bin
 PAPERFEED := $(BIN)/paperfeed
 FETCH_ARGS ?=
 FETCH_LOG  ?= fetch.log
-COMMIT_MESSAGE ?= Daily fetch: new papers from the Hugging Face daily papers API
+COMMIT_MESSAGE ?= Daily fetch: new papers from the sources in mkdocs.yml
 
-.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock audit bench-import bench-build benchmark clean
+.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock audit bench-import bench-build bench-listing benchmark clean
 
 # Two installs: the runtime from the pinned, hashed lock (what serves, builds and fetches),
 # and the test tools on top of it (what `make test` needs).
@@ -94,6 +94,9 @@ bench-import: $(TESTING)
 
 bench-build: $(TESTING)
 	$(BIN)/python scripts/bench_build.py
+
+bench-listing: $(TESTING)
+	$(BIN)/python scripts/bench_listing.py
 
 # The scale benchmark: 1,000 to 100,000 papers, build and search, written to
 # docs/benchmarks.md (about 25 minutes and 10 GB of disk on 2 cores).

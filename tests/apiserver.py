@@ -31,6 +31,15 @@ class Answer:
     length: int | None = None
 
 
+EMPTY_ATOM = (b"<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+              b"<title>arXiv Query</title><id>https://arxiv.org/api/empty</id>"
+              b"<updated>2025-11-26T00:00:00Z</updated></feed>\n")
+
+
+def arxiv_key(path: str, search_query: str, start: str = "0") -> str:
+    return f"{path}?search_query={search_query}&start={start}"
+
+
 @dataclass
 class Request:
     path: str
@@ -86,7 +95,12 @@ class ApiServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def answer_for(self, path: str, query: dict[str, str]) -> Answer:
-        key = f"{path}?date={query['date']}" if "date" in query else path
+        if "search_query" in query:  # the arXiv API: a search, a page of it (else any search of that path)
+            key = arxiv_key(path, query["search_query"], query.get("start", "0"))
+            if not self.routes[key]:
+                key = path
+        else:
+            key = f"{path}?date={query['date']}" if "date" in query else path
         if self.routes[key]:
             return self.routes[key].popleft()
         if "date" in query and query["date"] in self.days:

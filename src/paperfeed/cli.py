@@ -21,7 +21,8 @@ from paperfeed.archive import check as check_mod
 from paperfeed.archive import enrich as enrich_mod
 from paperfeed.archive import review as review_mod
 from paperfeed.archive.update import apply
-from paperfeed.sources import Batch, SourceError, read_file
+from paperfeed.sources import Batch, SourceError, daily, read_file
+from paperfeed.sources.daily import SOURCE_NAMES
 from paperfeed.sources import http as http_mod
 from paperfeed.tagging import Taxonomy
 from paperfeed.tagging import stats as tag_stats
@@ -90,57 +91,57 @@ def import_(ctx: click.Context, paths: tuple[Path, ...], day: dt.date | None, pa
 @click.option("--days", type=int, help="Fetch the last N days, today included (default: 3).")
 @click.option("--since", callback=clikit.parse_date, metavar="YYYY-MM-DD", help="Backfill from this day…")
 @click.option("--until", callback=clikit.parse_date, metavar="YYYY-MM-DD", help="…to this day (default: today).")
+@click.option("--source", type=click.Choice(SOURCE_NAMES), help="Fetch from this source only (default: every "
+              "source enabled in extra.paperfeed.sources).")
 @click.option("--api-url", help="The daily papers API base URL (default: extra.paperfeed.api_url).")
+@click.option("--arxiv-url", help="The arXiv API URL (default: extra.paperfeed.arxiv_api_url).")
+@click.option("--dry-run", is_flag=True, help="Fetch, and say what would be kept and dropped and why; write nothing.")
 @clikit.papers_option
 @click.pass_context
 @clikit.handle_errors
 def fetch(ctx: click.Context, day: dt.date | None, days: int | None, since: dt.date | None,
-          until: dt.date | None, api_url: str | None, papers: Path | None) -> None:
-    """Fetch featured papers from the Hugging Face daily papers API.
+          until: dt.date | None, source: str | None, api_url: str | None, arxiv_url: str | None, dry_run: bool,
+          papers: Path | None) -> None:
+    """Fetch papers from the enabled sources: Hugging Face's daily papers, arXiv's listings.
 
-    By default the last 3 days are fetched again, because a day's list keeps
-    growing during that day. Weekends and empty days are not errors. A day
-    that fails (after bounded retries that honour Retry-After) is reported,
-    the other days are still saved, and the command exits non-zero. No server
-    can hold it: answers over max_response_bytes, a Retry-After over
-    max_retry_after and anything past the whole fetch's fetch_deadline are
-    given up ("gave up on DAY: why"). A token in HF_TOKEN is sent when set.
+    Hugging Face's days are the days papers were featured; arXiv's are
+    announcement days, of the categories in extra.paperfeed.sources.arxiv,
+    kept or dropped by its include and exclude phrases (--dry-run shows which
+    and why). By default the last 3 days are fetched again, because a day's
+    list keeps growing during that day. Weekends and empty days are not
+    errors. A day that fails (after bounded retries that honour Retry-After
+    and arXiv's overload answers) is reported, the other days are still
+    saved, and the command exits non-zero. No server can hold it: answers
+    over max_response_bytes, a Retry-After over max_retry_after and anything
+    past the whole fetch's fetch_deadline are given up ("gave up on DAY:
+    why"). A token in HF_TOKEN is sent to Hugging Face when set.
 
     Example:
 
         paperfeed fetch --since 2025-01-01 --until 2025-01-31
+
+        paperfeed fetch --source arxiv --date 2025-11-26 --dry-run
     """
     settings = clikit.settings_of(ctx)
     wanted = clikit.days_wanted(day, days, since, until, settings.fetch_days)
-    http = clikit.http_settings(settings)
-    session = http_mod.session(http, token=http_mod.hf_token())
-    deadline = http_mod.Deadline(settings.fetch_deadline)
-    url = api_url or settings.api_url
-    batch, failures, not_asked = Batch(), [], 0
-    click.echo(f"Fetching {clikit.plural(len(wanted), 'day')} from {url} (at most {settings.fetch_deadline:.0f} s)",
-               err=True)
-    with clikit.progress(len(wanted), "Fetching") as step:
-        for i, d in enumerate(wanted):
-            try:
-                batch.extend(deadline.run(d.isoformat(), lambda d=d: http_mod.fetch_day(session, url, d, http)))
-            except http_mod.Unreachable as exc:
-                not_asked = len(wanted) - i - 1
-                failures.append(f"{exc}" + (f"; the other {clikit.plural(not_asked, 'day')} were not asked for"
-                                            if not_asked else ""))
-                break
-            except http_mod.GaveUp as exc:
-                failures.append(f"gave up on {d.isoformat()}: {exc}")
-            except SourceError as exc:
-                failures.append(str(exc))
-            step(1)
-    outcome = apply(clikit.papers_dir(ctx, papers), batch.papers, notes=clikit.settings_of(ctx).notes_dir)
-    clikit.report(batch, outcome)
-    if failures:
-        for failure in failures[:5]:
+    names = (source,) if source else settings.sources.names
+    click.echo(f"Fetching {clikit.plural(len(wanted), 'day')} from {' and '.join(names) or 'no source'} "
+               f"(at most {settings.fetch_deadline:.0f} s)", err=True)
+    with clikit.progress(len(wanted) * len(names), "Fetching") as step:
+        got = daily.fetch(settings, wanted, only=source, hf_url=api_url, arxiv_url=arxiv_url, step=step)
+    if dry_run:
+        clikit.dry_run_report(got)
+    else:
+        outcome = apply(clikit.papers_dir(ctx, papers), got.batch.papers, notes=settings.notes_dir,
+                        updates=got.batch.updates)
+        clikit.report(got.batch, outcome)
+    if got.failures:
+        for failure in got.failures[:5]:
             click.echo(f"error: {failure}", err=True)
-        if len(failures) > 5:
-            click.echo(f"error: … and {len(failures) - 5} more like these", err=True)
-        raise click.ClickException(f"{len(failures) + not_asked} of {len(wanted)} days failed: {failures[0]}")
+        if len(got.failures) > 5:
+            click.echo(f"error: … and {len(got.failures) - 5} more like these", err=True)
+        raise click.ClickException(f"{len(got.failures) + got.not_asked} of {got.asked + got.not_asked} days failed: "
+                                   f"{got.failures[0]}")
 
 
 @cli.command()

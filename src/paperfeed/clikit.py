@@ -25,7 +25,7 @@ from paperfeed.archive.store import ArchiveError, printable_path
 from paperfeed.archive.update import Outcome
 from paperfeed.model import Paper
 from paperfeed.tagging import Taxonomy, TaxonomyError
-from paperfeed.sources import Batch, SourceError
+from paperfeed.sources import Batch, SourceError, daily
 from paperfeed.sources import http as http_mod
 
 ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
@@ -83,8 +83,7 @@ def config_file_of(ctx: click.Context) -> Path:
 
 
 def http_settings(settings: config.Settings) -> http_mod.HttpSettings:
-    return http_mod.HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
-                                 max_retry_after=settings.max_retry_after, max_bytes=settings.max_response_bytes)
+    return http_mod.http_settings(settings)
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -111,6 +110,24 @@ def report(batch: Batch, outcome: Outcome) -> None:
     dropped = len(batch.problems) - skipped
     fields = f", {dropped} bad field{'s' if dropped != 1 else ''} dropped" if dropped else ""
     click.echo(f"{days}{batch.items} items → {papers} papers: {outcome.summary()}, {skipped} skipped{fields}")
+
+
+def dry_run_report(got: daily.Fetched) -> None:
+    """What a fetch would keep and drop, and why (``paperfeed fetch --dry-run``)."""
+    for listing in got.listings:
+        for paper, kind, why in listing.kept:
+            click.echo(f"{listing.day.isoformat()} keep {paper.id} ({kind}) {paper.title[:70]!r}: {why}")
+        for paper, kind, why in listing.dropped:
+            click.echo(f"{listing.day.isoformat()} drop {paper.id} ({kind}) {paper.title[:70]!r}: {why}")
+        for paper in listing.replaced:
+            click.echo(f"{listing.day.isoformat()} update {paper.id} (replace) {paper.title[:70]!r}: "
+                       "a new version, for a paper the archive has")
+    batch = got.batch
+    hf = len(batch.papers) - sum(len(listing.featured) for listing in got.listings)
+    if hf:
+        click.echo(f"{plural(hf, 'paper')} from Hugging Face (no filters)")
+    click.echo(f"dry run: {plural(len(batch.papers), 'paper')} and {plural(len(batch.updates), 'new version')} "
+               "would be applied; nothing was written")
 
 
 def days_wanted(day: dt.date | None, days: int | None, since: dt.date | None, until: dt.date | None,

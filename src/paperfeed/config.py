@@ -15,9 +15,36 @@ from typing import Any
 
 import yaml
 
+from paperfeed.model import CATEGORY
+
 
 class ConfigError(Exception):
     """The settings file cannot be read or holds a wrong value."""
+
+
+@dataclass(frozen=True)
+class ArxivSource:
+    """arXiv's announcements of some categories (``sources: arxiv:`` in mkdocs.yml)."""
+
+    categories: tuple[str, ...]
+    #: keep a paper only if one of these phrases is in its title or abstract (none: keep all)
+    include: tuple[str, ...] = ()
+    #: drop a paper if one of these phrases is in its title or abstract
+    exclude: tuple[str, ...] = ()
+    #: papers whose primary category is another, listed in one of ``categories`` too
+    cross_lists: bool = True
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where ``paperfeed fetch`` gets papers: Hugging Face's daily list, arXiv's listings, or both."""
+
+    huggingface: bool = True
+    arxiv: ArxivSource | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n, on in (("huggingface", self.huggingface), ("arxiv", self.arxiv is not None)) if on)
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,7 @@ class Settings:
     cache: str = ".cache/paperfeed"
     #: GitHub handles that may edit or delete any note in a pull request (to moderate)
     maintainers: tuple[str, ...] = ()
+    sources: Sources = Sources()
 
     @property
     def notes_dir(self) -> Path:
@@ -147,6 +175,9 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
     for key, value in extra.items():
         if key not in known:
             raise ConfigError(f"{path}: extra.paperfeed.{key}: unknown setting (known: {', '.join(known)})")
+        if key == "sources":
+            values[key] = sources_from(value, path)
+            continue
         default = getattr(Settings, key)
         if isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -168,3 +199,60 @@ def settings_from(data: dict[str, Any], path: Path) -> Settings:
             raise ConfigError(f"{path}: extra.paperfeed.{key}: expected text, got {value!r}")
         values[key] = type(default)(value)
     return Settings(**values)
+
+
+#: arXiv's archives: a category is one of these, or one of these, a dot and a subject class
+ARXIV_ARCHIVES = frozenset("""astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin
+nucl-ex nucl-th physics q-bio q-fin quant-ph stat""".split())
+
+
+def sources_from(value: object, path: Path) -> Sources:
+    """``extra.paperfeed.sources``: ``huggingface: {enabled: …}`` and ``arxiv: {categories: […], …}``."""
+    where = f"{path}: extra.paperfeed.sources"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a mapping of sources (huggingface, arxiv), got {value!r}")
+    unknown = set(value) - {"huggingface", "arxiv"}
+    if unknown:
+        raise ConfigError(f"{where}.{sorted(map(str, unknown))[0]}: unknown source (known: huggingface, arxiv)")
+    hf = _source_block(value.get("huggingface"), f"{where}.huggingface", {"enabled"})
+    arxiv = _source_block(value.get("arxiv"), f"{where}.arxiv",
+                          {"enabled", "categories", "include", "exclude", "cross_lists"})
+    found = None
+    if arxiv is not None and arxiv.get("enabled", True):
+        categories = _names(arxiv.get("categories"), f"{where}.arxiv.categories")
+        if not categories:
+            raise ConfigError(f"{where}.arxiv.categories: name at least one arXiv category, such as cs.RO")
+        for i, name in enumerate(categories):
+            if not CATEGORY.fullmatch(name) or name.split(".")[0] not in ARXIV_ARCHIVES:
+                raise ConfigError(f"{where}.arxiv.categories[{i}]: {name!r} is not an arXiv category (cs.RO, "
+                                  "astro-ph.GA, econ.EM)")
+        cross = arxiv.get("cross_lists", True)
+        if not isinstance(cross, bool):
+            raise ConfigError(f"{where}.arxiv.cross_lists: expected true or false, got {cross!r}")
+        found = ArxivSource(categories, _names(arxiv.get("include"), f"{where}.arxiv.include"),
+                            _names(arxiv.get("exclude"), f"{where}.arxiv.exclude"), cross)
+    enabled = True if hf is None else hf.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}.huggingface.enabled: expected true or false, got {enabled!r}")
+    return Sources(huggingface=enabled, arxiv=found)
+
+
+def _source_block(value: object, where: str, keys: set[str]) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {value!r}")
+    unknown = sorted(map(str, set(value) - keys))
+    if unknown:
+        raise ConfigError(f"{where}.{unknown[0]}: unknown key (known: {', '.join(sorted(keys))})")
+    if "enabled" in value and not isinstance(value["enabled"], bool):
+        raise ConfigError(f"{where}.enabled: expected true or false, got {value['enabled']!r}")
+    return value
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: expected a list of words or phrases, got {value!r}")
+    return tuple(v.strip() for v in value)

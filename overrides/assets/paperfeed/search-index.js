@@ -200,7 +200,7 @@ class Index {
 
   // Papers matching every query word (or, when none does, any of them), best first;
   // author:"…" clauses must all hold. Only authors: their papers, newest first.
-  async search(query, { tag = "", year = "" } = {}) {
+  async search(query, { tag = "", year = "", category = "" } = {}) {
     await this.load();
     const { docs: total, scoring } = this.manifest;
     const { names, rest } = authorClauses(query);
@@ -208,11 +208,12 @@ class Index {
     if (!tokens.length) tokens = [...new Set(shortWords(rest, this.stopwords))];
     if (!tokens.length && !names.length) return { query: tokens, docs: [], partial: false };
     const typing = /[\p{L}\p{N}]$/u.test(rest);
-    const [lookups, keepTag, keepYear, keepAuthors] = await Promise.all([
+    const [lookups, keepTag, keepYear, keepAuthors, keepCategory] = await Promise.all([
       Promise.all(tokens.map((t, i) => this.lookup(t, typing && i === tokens.length - 1))),
       tag ? this.filter(`tag-${tag}`) : null,
       year ? this.filter(`year-${year}`) : null,
       names.length ? this.byAuthors(names) : null,
+      category ? this.filter(`cat-${category}`) : null,
     ]);
     const score = new Float32Array(total);
     const matched = new Uint8Array(total);
@@ -235,7 +236,7 @@ class Index {
       for (const doc of touched) { score[doc] += best[doc]; matched[doc]++; best[doc] = 0; }
     }
     const wanted = (doc) => (!keepTag || keepTag[doc]) && (!keepYear || keepYear[doc]) &&
-      (!keepAuthors || keepAuthors[doc]);
+      (!keepAuthors || keepAuthors[doc]) && (!keepCategory || keepCategory[doc]);
     let docs = [];
     for (let doc = 0; doc < total; doc++) {
       if (matched[doc] === tokens.length && wanted(doc)) docs.push(doc);

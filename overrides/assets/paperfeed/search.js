@@ -52,6 +52,7 @@ function dialog(box, site) {
 <span class="pf-search__filters">
 <select name="tag" aria-label="Filter by tag"><option value="">All tags</option></select>
 <select name="year" aria-label="Filter by year"><option value="">All years</option></select>
+<select name="category" aria-label="Filter by arXiv category" hidden><option value="">All categories</option></select>
 </span>
 </div>
 <ol class="md-search-result__list"></ol>
@@ -71,6 +72,7 @@ function mount(box) {
   const meta = box.querySelector(".pf-search__count");
   const tagSelect = box.querySelector("select[name=tag]");
   const yearSelect = box.querySelector("select[name=year]");
+  const categorySelect = box.querySelector("select[name=category]");
   const index = new Index(index_url.href);
   let latest = 0, shown = null;
 
@@ -100,6 +102,11 @@ function mount(box) {
     if (tagSelect.options.length === 1) {
       options(tagSelect, index.manifest.tags, "Filter by tag");
       options(yearSelect, index.manifest.years.map(([y, n]) => [y, y, n]), "Filter by year");
+      const categories = index.manifest.categories || [];
+      if (categories.length) { // a site with arXiv categories (an arXiv source) offers them
+        options(categorySelect, categories.map(([c, n]) => [c, c, n]), "Filter by arXiv category");
+        categorySelect.hidden = false;
+      }
     }
     if (!input.value) meta.textContent = `Type to search ${index.manifest.docs.toLocaleString("en")} papers`;
   }
@@ -160,7 +167,8 @@ function mount(box) {
       box.dataset.pfShown = query;
       return;
     }
-    const result = await index.search(query, { tag: tagSelect.value, year: yearSelect.value });
+    const result = await index.search(query, { tag: tagSelect.value, year: yearSelect.value,
+      category: categorySelect.value });
     if (id !== latest) return; // a newer keystroke has its own search running
     const n = result.docs.length;
     meta.textContent = n === 0 ? "No papers match"
@@ -189,6 +197,7 @@ function mount(box) {
   });
   tagSelect.addEventListener("change", search);
   yearSelect.addEventListener("change", search);
+  categorySelect.addEventListener("change", search);
   box.querySelector("form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     clearTimeout(pause);

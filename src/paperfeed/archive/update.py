@@ -167,19 +167,23 @@ class Workspace:
         return outcome
 
 
-def apply(root: Path, papers: list[Paper], *, notes: Path | None = None) -> Outcome:
+def apply(root: Path, papers: list[Paper], *, notes: Path | None = None, updates: list[Paper] = ()) -> Outcome:
     """Merge ``papers`` (in order) into the archive at ``root`` and write the result,
     holding the archive's lock from the first read to the last write; a paper that moves
-    takes its notes (under ``notes``) along."""
+    takes its notes (under ``notes``) along. ``updates`` (new versions of papers) are
+    merged into papers the archive (or this batch) has, and never add one."""
     everything = any(not p.has_arxiv_id for p in papers)
     with lock.writing(root) as swept:
-        ws = Workspace.load(root, ids=[p.id for p in papers], everything=everything)
+        ws = Workspace.load(root, ids=[p.id for p in [*papers, *updates]], everything=everything)
         touched = set()
         for paper in papers:
             try:
                 touched.add(ws.add(paper).id)
             except SlugConflict as exc:
                 ws.conflicts.append(str(exc))
+        for paper in updates:
+            if ws.get(paper.id) is not None:
+                touched.add(ws.add(paper).id)
         outcome = ws.save(notes)
         outcome.conflicts = ws.conflicts
     outcome.swept = swept

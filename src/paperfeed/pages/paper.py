@@ -23,7 +23,8 @@ def paper_page(ctx: Context, paper: Paper) -> str:
              f"Featured {days}" if paper.featured else "",
              f"▲ {paper.upvotes} upvote{'s' if paper.upvotes != 1 else ''}" if paper.upvotes is not None else "",
              str(escape(paper.organization)) if paper.organization else "",
-             str(r.submitter(paper, linked=True))]
+             str(r.submitter(paper, linked=True)),
+             str(escape(" · ".join(paper.categories))) if paper.categories else ""]
     out = [front_matter(paper.title, description=r.excerpt(latex.plain(paper.abstract or paper.title), 150),
                         grows=True),
            f'<header class="pf-paper">\n<h1>{ctx.title(paper)}</h1>\n'

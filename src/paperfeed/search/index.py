@@ -10,8 +10,8 @@ The browser (``overrides/assets/paperfeed/search-index.js``) reads, for a query:
     (a word whose postings are larger gets a shard of its own). A query word
     loads the one shard that can hold it. Named by content, so a shard that
     did not change keeps its name and the browser's cached copy.
-``search/f/tag-<slug>.bin``, ``search/f/year-<yyyy>.bin``
-    the papers of one tag or year, loaded only to filter by it.
+``search/f/tag-<slug>.bin``, ``search/f/year-<yyyy>.bin``, ``search/f/cat-<category>.bin``
+    the papers of one tag, year or arXiv category, loaded only to filter by it.
 ``search/d/<n // 10>.json``
     what a result shows (title, authors, day, tags and a snippet), ten papers a
     file: a page of ten results fetches at most ten small files, and the site
@@ -188,6 +188,7 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_year: dict[int, list[int]] = defaultdict(list)
+    by_category: dict[str, list[int]] = defaultdict(list)
     files: dict[str, str | bytes] = {}
     for number, doc in enumerate(ordered):
         for word, impact in impacts_of(doc).items():
@@ -196,6 +197,8 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
             by_tag[slug].append(number)
         if doc.year:
             by_year[doc.year].append(number)
+        for category in doc.paper.categories:
+            by_category[category].append(number)
 
     for start in range(0, len(ordered), BUNDLE):
         bundle = [fragment(doc) for doc in ordered[start:start + BUNDLE]]
@@ -222,7 +225,7 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
     if current:
         flush()
 
-    for prefix, groups in (("tag", by_tag), ("year", by_year)):
+    for prefix, groups in (("tag", by_tag), ("year", by_year), ("cat", by_category)):
         for key, numbers in groups.items():
             out = bytearray()
             _gaps(out, numbers)
@@ -235,6 +238,8 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
         "stopwords": sorted(STOPWORDS),
         "tags": [[slug, name, len(by_tag[slug])] for slug, name in tags if by_tag.get(slug)],
         "years": [[year, len(by_year[year])] for year in sorted(by_year, reverse=True)],
+        # the most common first; a category of a few papers is still a filter of its own
+        "categories": [[c, len(by_category[c])] for c in sorted(by_category, key=lambda c: (-len(by_category[c]), c))],
         "shards": shards,
     }
     files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))

@@ -28,6 +28,8 @@ class Batch:
     """Papers read from one or more inputs, in input order, and what was skipped."""
 
     papers: list[Paper] = field(default_factory=list)
+    #: new versions of papers (arXiv replacements): they update papers the archive has, never add one
+    updates: list[Paper] = field(default_factory=list)
     problems: list[ItemProblem] = field(default_factory=list)
     items: int = 0
     days: set[dt.date] = field(default_factory=set)
@@ -35,6 +37,7 @@ class Batch:
 
     def extend(self, other: Batch) -> None:
         self.papers += other.papers
+        self.updates += other.updates
         self.problems += other.problems
         self.items += other.items
         self.days |= other.days
@@ -70,17 +73,25 @@ def read_text(text: str, *, source: str, day: dt.date | None = None) -> Batch:
         except ValueError as exc:
             raise SourceError(str(exc)) from None
         days = {parsed.day} if parsed.day and parsed.items else set()
-        return Batch(parsed.papers, parsed.problems, parsed.items, days, parsed.notices(source))
+        return Batch(parsed.papers, [], parsed.problems, parsed.items, days, parsed.notices(source))
     if kind == "arxiv":
         try:
-            papers, problems = arxiv.parse(text, source=source)
+            parsed = arxiv.parse_entries(text, source=source)
         except arxiv.ArxivError as exc:
             raise SourceError(str(exc)) from None
-        return Batch(papers, problems, len(papers) + len(problems))
+        items = len(parsed.entries) + len(parsed.problems)
+        if parsed.day is None:  # an API answer: papers, featured on no day
+            return Batch([e.paper for e in parsed.entries], [], parsed.problems, items)
+        # a listing: its new papers and cross-lists are featured on its day, its replacements update
+        featured = [e.paper for e in parsed.entries if e.announce in ("new", "cross")]
+        for paper in featured:
+            paper.featured = [parsed.day]
+        updates = [e.paper for e in parsed.entries if e.announce in ("replace", "replace-cross")]
+        return Batch(featured, updates, parsed.problems, items, {parsed.day})
     if day is None:
         raise SourceError(f"{source}: a page scrape shows no year: pass --date YYYY-MM-DD")
     page = scrape.parse(text, source=source, day=day)
-    batch = Batch(page.papers, page.problems, len(page.papers) + len(page.problems), {day})
+    batch = Batch(page.papers, [], page.problems, len(page.papers) + len(page.problems), {day})
     if page.page_day and page.page_day != (day.month, day.day):
         batch.warnings.append(f"{source}: the page says {page.page_day[0]:02d}-{page.page_day[1]:02d}, "
                               f"but --date is {day.isoformat()}")

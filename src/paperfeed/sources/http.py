@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from paperfeed import __version__
+from paperfeed.config import Settings
 from paperfeed.sources import Batch, SourceError, arxiv, hf_daily
 
 USER_AGENT = f"paperfeed/{__version__} (+https://github.com/paperfeed/paperfeed)"
@@ -42,6 +43,21 @@ class HttpSettings:
     backoff: float = 2.0
     max_retry_after: float = 120.0
     max_bytes: int = 10_000_000
+
+
+def http_settings(settings: Settings) -> HttpSettings:
+    """The HTTP limits of ``settings`` (mkdocs.yml's extra.paperfeed)."""
+    return HttpSettings(timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff,
+                        max_retry_after=settings.max_retry_after, max_bytes=settings.max_response_bytes)
+
+
+class HttpStatus(SourceError):
+    """The server answered with an error status (after any retries)."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class Unreachable(SourceError):
@@ -126,11 +142,13 @@ def _retry_after(value: str | None) -> float | None:
     return max((when - dt.datetime.now(dt.timezone.utc)).total_seconds(), 0.0)
 
 
-def session(settings: HttpSettings, *, token: str | None = None) -> requests.Session:
+def session(settings: HttpSettings, *, token: str | None = None, status_retries: bool = True) -> requests.Session:
+    """A session with bounded retries; ``status_retries`` False leaves 429 and 5xx answers to
+    the caller (arXiv's client retries them itself, keeping to its pacing)."""
     retry = _BoundedRetry(
         # a host that cannot be reached is tried twice at most: no network fails in seconds, not minutes
         total=settings.retries, connect=min(settings.retries, 1), read=settings.retries,
-        status=settings.retries, backoff_factor=settings.backoff,
+        status=settings.retries if status_retries else 0, backoff_factor=settings.backoff,
         status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
         respect_retry_after_header=True, raise_on_status=False,
     )
@@ -161,7 +179,8 @@ def _get(s: requests.Session, url: str, params: dict[str, str], settings: HttpSe
             retried = f" after {settings.retries} retries" if response.status_code in (429, 500, 502, 503, 504) else ""
             hint = " (no such API here: the URL is the API's base, such as https://huggingface.co/api)" \
                 if response.status_code == 404 else ""
-            raise SourceError(f"GET {response.url}: HTTP {response.status_code}{retried}{hint}")
+            raise HttpStatus(f"GET {response.url}: HTTP {response.status_code}{retried}{hint}", response.status_code,
+                             _retry_after(response.headers.get("Retry-After")))
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > settings.max_bytes:
             raise GaveUp(f"GET {response.url}: the answer is {int(declared):,} bytes, more than "
@@ -205,7 +224,7 @@ def fetch_day(s: requests.Session, api_url: str, day: dt.date, settings: HttpSet
         parsed = hf_daily.parse(text, source=source, day=day)
     except ValueError as exc:
         raise SourceError(str(exc)) from None
-    return Batch(parsed.papers, parsed.problems, parsed.items, {day} if parsed.items else set(),
+    return Batch(parsed.papers, [], parsed.problems, parsed.items, {day} if parsed.items else set(),
                  parsed.notices(source))
 
 
@@ -214,28 +233,47 @@ def hf_token() -> str | None:
 
 
 class ArxivClient:
-    """Title searches against the arXiv API, never more than one per ``interval`` seconds."""
+    """Searches of the arXiv API, never more than one per ``interval`` seconds, on one connection."""
 
     def __init__(self, api_url: str, settings: HttpSettings, *, interval: float = 3.0) -> None:
         self.api_url = api_url
         self.settings = settings
         self.interval = interval
-        self._session = session(settings)
+        self._session = session(settings, status_retries=False)
         self._session.headers["Accept"] = "application/atom+xml"
         self._last = 0.0
 
+    def _ask(self, params: dict[str, str]) -> str:
+        """One answer; 429 and 5xx are asked again (at most ``retries`` times), each time after
+        the pacing interval, the backoff and the server's Retry-After, whichever is longest."""
+        pause = 0.0
+        for attempt in range(self.settings.retries + 1):
+            wait = max(self._last + self.interval - time.monotonic(), pause)
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                return _get(self._session, self.api_url, params, self.settings)
+            except HttpStatus as exc:
+                if exc.status not in (429, 500, 502, 503, 504) or attempt == self.settings.retries:
+                    raise
+                if exc.retry_after is not None and exc.retry_after > self.settings.max_retry_after:
+                    raise GaveUp(f"{exc}: the server asked to retry after {exc.retry_after:.0f} s, more than "
+                                 f"{self.settings.max_retry_after:.0f} s (extra.paperfeed.max_retry_after)") from None
+                pause = max(self.settings.backoff * 2 ** attempt, exc.retry_after or 0.0)
+            finally:
+                self._last = time.monotonic()
+        raise AssertionError("unreachable")
+
     def search_title(self, title: str, *, max_results: int = 5) -> list:
-        wait = self._last + self.interval - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
         # arXiv's phrase search chokes on quotes and colons; words are enough to rank the title first
         words = " ".join("".join(ch if ch.isalnum() else " " for ch in title).split())
         params = {"search_query": f'ti:"{words}"', "start": "0", "max_results": str(max_results)}
-        try:
-            text = _get(self._session, self.api_url, params, self.settings)
-        finally:
-            self._last = time.monotonic()
+        text = self._ask(params)
         try:
             return arxiv.parse(text, source=self.api_url)[0]
         except arxiv.ArxivError as exc:
             raise SourceError(str(exc)) from None
+
+    def entries(self, params: dict[str, str], *, source: str) -> arxiv.Parsed:
+        """One page of a search, entry by entry; arXiv's overload answers raise ArxivError."""
+        return arxiv.parse_entries(self._ask(params), source=source)

@@ -116,7 +116,7 @@ def phrase_words(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _phrases(path: Path, slug: str, key: str, value: object) -> list[tuple[str, ...]]:
+def parse_phrases(path: Path, slug: str, key: str, value: object) -> list[tuple[str, ...]]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -178,9 +178,9 @@ def load(path: Path) -> tuple[list[Tag], Evidence]:
             raise TaxonomyError(f"{path}: tag {slug!r}: fields must be a list of {', '.join(FIELDS)}")
         phrases: dict[tuple[str, ...], float] = {}
         for kind, weight in (("weak", 0.5), ("match", 1.0), ("strong", 2.0), ("exclude", 0.0)):
-            for phrase in _phrases(path, slug, kind, rules.get(kind)):
+            for phrase in parse_phrases(path, slug, kind, rules.get(kind)):
                 phrases[phrase] = weight
-        title_phrases = frozenset(_phrases(path, slug, "title", rules.get("title")))
+        title_phrases = frozenset(parse_phrases(path, slug, "title", rules.get("title")))
         categories = rules.get("categories") or []
         if not isinstance(categories, list) or not all(isinstance(c, str) and _CATEGORY.fullmatch(c)
                                                        for c in categories):
