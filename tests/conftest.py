@@ -20,6 +20,14 @@ SEED = SHARED / "seed" / "000_f70e58bcb38ae16f.txt"
 SEED_TSV = SHARED / "seed" / "000_f70e58bcb38ae16f.arxiv.tsv"
 
 
+@pytest.fixture(autouse=True)
+def no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tools run by tests print plain text even where the CI machine forces colour."""
+    for name in ("FORCE_COLOR", "CLICOLOR_FORCE", "PY_COLORS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not HF_DATA.is_dir():

@@ -33,6 +33,14 @@ def load(path: Path) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "on" stays a string
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def plain(done: subprocess.CompletedProcess) -> str:
+    """A tool's output without colour codes: CI machines may force colour (FORCE_COLOR and kin)."""
+    return ANSI.sub("", done.stdout + done.stderr)
+
+
 def zizmor() -> str:
     found = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
     if found is None:
@@ -46,14 +54,14 @@ def test_there_are_workflows() -> None:
 
 @pytest.mark.parametrize("persona", ["regular", "pedantic", "auditor"])
 def test_zizmor_finds_nothing(tmp_path: Path, persona: str) -> None:
-    done = subprocess.run([zizmor(), "--offline", "--no-progress", f"--persona={persona}",
+    done = subprocess.run([zizmor(), "--offline", "--no-progress", "--color=never", f"--persona={persona}",
                            str(ROOT / ".github" / "workflows")], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "No findings to report. Good job!\n" in done.stdout + done.stderr  # nothing suppressed either
+    assert done.returncode == 0, plain(done)
+    assert "No findings to report. Good job!\n" in plain(done)  # nothing suppressed either
     (tmp_path / "bad.yml").write_text(BAD, encoding="utf-8")  # and it does find what it should
-    bad = subprocess.run([zizmor(), "--offline", "--no-progress", str(tmp_path / "bad.yml")],
+    bad = subprocess.run([zizmor(), "--offline", "--no-progress", "--color=never", str(tmp_path / "bad.yml")],
                          capture_output=True, text=True, timeout=120)
-    assert bad.returncode != 0 and "template-injection" in bad.stdout + bad.stderr
+    assert bad.returncode != 0 and "template-injection" in plain(bad)
 
 
 def test_actionlint_finds_nothing(tmp_path: Path) -> None:
