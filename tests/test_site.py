@@ -246,6 +246,27 @@ def test_an_incremental_build_is_the_clean_build(run, tmp_path: Path) -> None:
     assert not [name for name, data in incremental.items() if name.endswith(".html") and b"2309.03130/" in data]
 
 
+def test_a_copy_in_another_folder_with_fresh_mtimes_rebuilds_only_the_day(run, tmp_path: Path) -> None:
+    """The publish workflow's situation: a fresh checkout (every paper file has a new mtime) in
+    a workspace whose path may differ from the last build's, with the cache, docs/ and site/
+    restored. Only the day's paper is parsed and rebuilt, and the site is the clean build's."""
+    first = project(tmp_path / "a")
+    build(run, first)
+    where = tmp_path / "elsewhere" / "renamed-fork"
+    shutil.copytree(first, where, symlinks=True)  # copy2: the restored outputs keep their mtimes
+    for paper in (where / "papers").rglob("*.md"):
+        paper.write_bytes(paper.read_bytes())  # git checkout: same bytes, new mtime
+    (where / "papers" / "2503").mkdir(exist_ok=True)
+    (where / "papers" / "2503" / "2503.99999.md").write_text(NEW_PAPER, encoding="utf-8")
+    result = run("--config", str(where / "mkdocs.yml"), "build", "--strict", "--timings")
+    assert "only what changed rebuilt" in result.output, result.output
+    written = int(re.search(r"\((\d+) written", result.output).group(1))
+    assert 0 < written < 60, result.output  # the paper, its day, home, tags, feeds, search (of ~200)
+    run("--config", str(where / "mkdocs.yml"), "build", "--strict", "--clean", "--site-dir", str(tmp_path / "clean"))
+    incremental, clean = tree(where / "site"), tree(tmp_path / "clean")
+    assert [name for name in sorted(set(clean) | set(incremental)) if incremental.get(name) != clean.get(name)] == []
+
+
 def test_a_change_of_settings_rebuilds_everything(run, tmp_path: Path) -> None:
     where = project(tmp_path)
     build(run, where)

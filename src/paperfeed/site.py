@@ -219,7 +219,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     loaded = time.perf_counter() - start
     generated = generate(settings=settings, config_file=config_file, cache=cache)
     generated.notices += [cache.notice] if cache.notice else []
-    generated.timings["load and save the build cache"] = loaded
+    generated.timings["load the build cache"] = loaded
     if generated.papers == 0 and not allow_empty:
         raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
                          "(--allow-empty builds an empty site)")
@@ -247,7 +247,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         gone = set(cache.pages) - set(generated.keys)
         incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
     cache.pages = generated.keys
-    with generated.timed("load and save the build cache"):
+    with generated.timed("save the build cache"):
         try:
             cache.save()
         except (OSError, sqlite3.Error) as exc:  # the site is built; only the next build is slower

@@ -34,10 +34,12 @@ _NOTICES = ("A 'dirty' build is being performed", "The directory contains stale 
 
 def signature(*, config_file: Path, docs_dir: Path, custom_dir: Path | None, site_dir: Path,
               generated: Iterable[str], salt: str) -> str:
-    """A digest of everything besides the generated pages that shapes the built site."""
+    """A digest of everything besides the generated pages that shapes the built site. Paths
+    inside the project are relative to it, so a copy of the project elsewhere (a renamed
+    fork, a runner with another workspace) keeps its signature."""
     owned = tuple(generated)
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{salt}\0{site_dir.resolve()}\0".encode())
+    digest.update(f"{salt}\0{_relative(site_dir, config_file.parent)}\0".encode())
     digest.update(config_file.read_bytes())
 
     def tree(root: Path, skip: tuple[str, ...] = ()) -> None:
@@ -54,6 +56,15 @@ def signature(*, config_file: Path, docs_dir: Path, custom_dir: Path | None, sit
     if custom_dir is not None and custom_dir.is_dir():
         tree(custom_dir)
     return digest.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` as seen from ``root`` when it is inside it (whatever ``root`` is called), else in full."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
 
 
 class Stamp:
