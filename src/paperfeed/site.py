@@ -30,7 +30,7 @@ from paperfeed.pages.context import Context, Options
 from paperfeed.pages.paths import GENERATED
 from paperfeed.pages.render import shown
 from paperfeed.tagging import Taxonomy
-from paperfeed.publish import compact, incremental, lean, prerendered, sitemap
+from paperfeed.publish import compact, incremental, lean, parallel, prerendered, sitemap
 from paperfeed.publish.cache import BuildCache
 
 
@@ -78,7 +78,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def _read(settings: Settings, cache: BuildCache | None) -> Report:
-    report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None, missing_ok=True)
+    report = check(settings.papers_dir, settings.notes_dir, read=cache.read_entry if cache else None,
+                   read_all=cache.read_all if cache else None, missing_ok=True)
     if report.problems:
         listing = "\n".join(str(p) for p in report.problems[:20])
         raise BuildError(f"{plural(len(report.problems), 'problem')} in the archive or its notes "
@@ -108,6 +109,18 @@ def _features(value: object) -> bool:
             and all(type(n) is int and 0 < n <= 1000 for n in value["n"]))
 
 
+def _features_of(paper: Paper, table: related.WordTable) -> dict:
+    return related.features(paper, table, authors=related.AUTHORS_COMPARED)
+
+
+def _tags_of(paper: Paper, taxonomy: Taxonomy) -> list[str]:
+    return taxonomy.tags_for(paper)
+
+
+def _impacts_of(doc: search.Doc, _: None) -> dict[str, int]:
+    return search.impacts(doc)
+
+
 def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of: dict[str, Path]) -> related.Outcome:
     """Each paper's related papers: in a build with its cache, only what the day changed."""
     try:
@@ -116,10 +129,14 @@ def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of
     except related.WordTableError as exc:
         raise BuildError(str(exc)) from None
 
+    key = [table.digest, related.AUTHORS_COMPARED]
+
     def features_of(paper: Paper) -> dict:
-        return cache.derived(path_of[paper.id], "related", [table.digest, related.AUTHORS_COMPARED],
-                             lambda: related.features(paper, table, authors=related.AUTHORS_COMPARED),
-                             valid=_features)
+        return cache.derived(path_of[paper.id], "related", key, lambda: _features_of(paper, table), valid=_features)
+
+    if cache is not None:
+        cache.derive_all("related", ((path_of[p.id], key, p) for p in ctx.papers), _features_of, table,
+                         valid=_features)
 
     return related.find(ctx.papers, ctx.tags, tag_order=[t.slug for t in ctx.taxonomy.tags], k=settings.related,
                         table=table, features_of=features_of if cache else None, state=cache)
@@ -151,6 +168,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("tag the papers"):
         tags = None
         if cache is not None:
+            cache.derive_all("tags", ((path_of[p.id], taxonomy_key, p) for p in papers), _tags_of, taxonomy,
+                             valid=_slugs)
             tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p),
                                         valid=_slugs) for p in papers}
         generator = Context(papers, taxonomy, options, report.notes, tags=tags)
@@ -179,7 +198,11 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
                            trending_items=settings.trending_items).files())
     with out.timed("build the search index"):
-        pages.update(search.files(generator, impacts_of=impacts_of))
+        indexed = search.documents(generator)
+        if cache is not None:
+            cache.derive_all("impacts", ((path_of[d.paper.id], (taxonomy_key, d.tags, plan.digest(d.notes)), d)
+                                         for d in indexed), _impacts_of, None, valid=_impacts)
+        pages.update(search.files(generator, impacts_of=impacts_of, docs=indexed))
     try:
         pages[lean.SPRITE] = lean.sprite(mkdocs, config_file.parent)
         pages[lean.PALETTE] = lean.palette_script(mkdocs)
@@ -239,6 +262,8 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         sitemap.install(config)
         if settings.compact:
             compact.install(config)
+        if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
+            parallel.install(config, dirty=dirty)
         with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
             mkdocs_build(config, dirty=dirty, serve_url=serve_url)
     except (Abort, ConfigurationError) as exc:

@@ -19,16 +19,18 @@ class Report:
 
 
 def check(root: Path, notes: Path | None = None, *, read: Callable[[Path], Entry] | None = None,
-          missing_ok: bool = False) -> Report:
+          read_all: Callable[[list[Path]], None] | None = None, missing_ok: bool = False) -> Report:
     """Read and validate every paper file under ``root`` (with ``read``: a build reads
-    through its cache), and every note under ``notes``. A missing ``root`` is a problem
-    (a mistyped --papers), unless ``missing_ok``."""
+    through its cache, which ``read_all`` fills first), and every note under ``notes``.
+    A missing ``root`` is a problem (a mistyped --papers), unless ``missing_ok``."""
     report = Report()
     if not root.is_dir() and not missing_ok:
         report.problems.append(ArchiveError(root, "no such folder: check --papers or extra.paperfeed.papers"))
     seen: dict[str, Path] = {}
     found = listing(root)
     report.problems += found.strays
+    if read_all is not None:
+        read_all(found.files)
     for result in read_entries(found.files, read):
         if isinstance(result, ArchiveError):
             report.problems.append(result)

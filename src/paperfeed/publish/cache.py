@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from paperfeed.archive.store import ArchiveError, Entry, loads
 from paperfeed.model import Links, Paper, validate
+from paperfeed.publish import workers
 
 T = TypeVar("T")
 FORMAT = 3
@@ -167,6 +168,36 @@ class BuildCache:
         self.parsed += 1
         return Entry(paper, path, text)
 
+    def read_all(self, paths: Sequence[Path]) -> None:
+        """Read the files whose size or mtime moved since the last build, on every core when
+        they are many (a clean build, or a fresh checkout, which gives every file a new mtime),
+        so that ``read_entry`` finds them. A file that cannot be read or parsed is left to
+        ``read_entry``, which says why."""
+        todo, known = [], {}
+        for path in paths:
+            record = self.records.get(self.key_of(path))
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if record is None or record.size != stat.st_size or record.mtime_ns != stat.st_mtime_ns:
+                todo.append(path)
+                if record is not None:
+                    known[path] = record.digest
+        if len(todo) < workers.LEAST:
+            return  # read_entry reads them one by one as fast
+        for path, found in zip(todo, workers.map_all(_read_file, todo, known), strict=True):
+            if found is None:
+                continue
+            size, mtime_ns, digest, paper = found
+            key = self.key_of(path)
+            self._dirty.add(key)
+            if paper is None:  # the same bytes as last time
+                self.records[key].size, self.records[key].mtime_ns = size, mtime_ns
+            else:
+                self.records[key] = Record(size, mtime_ns, digest, paper)
+                self.parsed += 1
+
     def digest(self, path: Path) -> str:
         return self.records[self.key_of(path)].digest
 
@@ -184,6 +215,23 @@ class BuildCache:
         record.derived[name] = (key_text, value)
         self._dirty.add(record_key)
         return value
+
+    def derive_all(self, name: str, wanted: Iterable[tuple[Path, object, T]], compute: Callable[[T, Any], Any],
+                   shared: Any, valid: Callable[[Any], bool] = lambda value: True) -> None:
+        """Compute ``name`` for each ``(path, key, item)`` whose file lacks it for ``key``, as
+        ``compute(item, shared)``, on every core when they are many (publish/workers.py);
+        ``derived`` then finds each value."""
+        missing = []
+        for path, key, item in wanted:
+            record_key = self.key_of(path)
+            key_text = json.dumps(key, sort_keys=True)
+            found = self.records[record_key].derived.get(name)
+            if found is None or found[0] != key_text or not valid(found[1]):
+                missing.append((record_key, key_text, item))
+        values = workers.map_all(compute, [item for _, _, item in missing], shared)
+        for (record_key, key_text, _), value in zip(missing, values, strict=True):
+            self.records[record_key].derived[name] = (key_text, value)
+            self._dirty.add(record_key)
 
     def related_lists(self, signature: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
         """The related lists of the last build, if it computed them the same way."""
@@ -232,6 +280,22 @@ class BuildCache:
             (p, self._related[p][0], json.dumps(self._related[p][1], separators=(",", ":")))
             for p in sorted(changed & set(self._related))))
         self._related_changed = set()
+
+
+def _read_file(path: Path, known: dict[Path, str]) -> tuple[int, int, str, Paper | None] | None:
+    """A file's size, mtime, digest and paper (None when its digest is the one ``known``)."""
+    try:
+        stat = path.stat()
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if known.get(path) == digest:
+        return stat.st_size, stat.st_mtime_ns, digest, None
+    try:
+        return stat.st_size, stat.st_mtime_ns, digest, loads(data.decode("utf-8"), path)
+    except (UnicodeDecodeError, ArchiveError):
+        return None
 
 
 def _record(size: object, mtime_ns: object, digest: object, paper: object, derived: object) -> Record | None:

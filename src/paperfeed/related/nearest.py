@@ -22,7 +22,9 @@ Scores come from sparse matrix products (scipy), a block of rows at a time, so
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 
@@ -51,6 +53,8 @@ PACK = 42
 FIELD = (1 << 21) - 1
 #: Rows per block: a block's scores hold a few million numbers.
 BLOCK = 512
+#: Blocks computed at once: one a core (more would only hold more blocks in memory).
+WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 Neighbours = list[tuple[int, str]]  # (score, id), best first
 
@@ -86,34 +90,42 @@ class Matrix:
             if len(item.topic) == dims:
                 self.topics[i] = item.topic
         self.authors_t = self.authors.T.tocsr()
+        # the most closeness can add (Cauchy-Schwarz: no pair is closer than the longest vector to itself)
+        longest = int(np.max(np.einsum("ij,ij->i", self.topics, self.topics), initial=0))
+        self.topic_most = longest * TOPIC // TOPIC_NORM
         self.tags = np.fromiter((item.tags for item in items), dtype=np.uint64, count=len(items))
 
     def scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The related papers of ``rows`` (``MIN_SCORE`` and ``MIN_SHARED`` met, itself
         left out): row positions, columns and scores, as three arrays."""
         terms = (self.terms[rows] @ self.terms_t).tocsr()
-        near = np.flatnonzero((terms.data >= MIN_SCORE << PACK) & (terms.data & FIELD >= MIN_SHARED))
+        # the product holds every pair sharing any term, millions a block: two passes over it, no more
+        near = np.flatnonzero(terms.data >= MIN_SCORE << PACK)
+        near = near[(terms.data[near] & FIELD) >= MIN_SHARED]
         owner = (np.searchsorted(terms.indptr, near, side="right") - 1).astype(np.int64)
         columns = terms.indices[near].astype(np.int64)
         other = columns != rows[owner]
         owner, columns, near = owner[other], columns[other], near[other]
         scores = terms.data[near] >> PACK
-        if self.topics.shape[1]:  # closeness in the topic space: TOPIC for the same place
-            closeness = np.einsum("ij,ij->i", self.topics[rows[owner]], self.topics[columns]).astype(np.int64)
-            scores += closeness * TOPIC // TOPIC_NORM
         shared_tags = np.bitwise_count(self.tags[rows[owner]] & self.tags[columns]).astype(np.int64)
         scores += TAG * np.minimum(shared_tags, MAX_TAGS_COUNTED)
+        # only pairs that shared authors and the closest place could lift to MIN_TOTAL go on:
+        # most cannot, and looking up both for every pair is the costliest step of all
+        hopeful = np.flatnonzero(scores + (self.topic_most + AUTHOR * MAX_AUTHORS) >= MIN_TOTAL)
+        owner, columns, scores = owner[hopeful], columns[hopeful], scores[hopeful]
         # shared authors of these pairs: look each pair up among the author product's entries
-        authors = (self.authors[rows] @ self.authors_t).tocoo()
+        authors = (self.authors[rows] @ self.authors_t).tocsr()
         if authors.nnz and len(owner):
+            authors.sort_indices()  # rows in order, columns in order within each: keys come sorted
             n = len(self.ids)
-            keys = authors.row.astype(np.int64) * n + authors.col
-            order = np.argsort(keys)
-            keys, counts = keys[order], authors.data[order]
+            keys = np.repeat(np.arange(len(rows), dtype=np.int64) * n, np.diff(authors.indptr)) + authors.indices
             wanted = owner * n + columns
             at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
             found = keys[at] == wanted
-            scores[found] += AUTHOR * np.minimum(counts[at[found]], MAX_AUTHORS)
+            scores[found] += AUTHOR * np.minimum(authors.data[at[found]], MAX_AUTHORS)
+        if self.topics.shape[1]:  # closeness in the topic space: TOPIC for the same place
+            closeness = np.einsum("ij,ij->i", self.topics[rows[owner]], self.topics[columns]).astype(np.int64)
+            scores += closeness * TOPIC // TOPIC_NORM
         keep = scores >= MIN_TOTAL
         return owner[keep].astype(np.int32), columns[keep].astype(np.int32), scores[keep]
 
@@ -122,14 +134,22 @@ class Matrix:
         rows = np.fromiter(sorted(set(rows)), dtype=np.int64)
         out: dict[str, Neighbours] = {}
         ids = self.ids
-        for start in range(0, len(rows), BLOCK):
-            block = rows[start:start + BLOCK]
-            owner, columns, scores = self.scores(block)  # grouped by row already
+        blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
+        for block, (owner, columns, scores) in zip(blocks, self.each_block(blocks)):  # grouped by row already
             first = np.searchsorted(owner, np.arange(len(block) + 1))
             for r, i in enumerate(block.tolist()):
                 a, b = int(first[r]), int(first[r + 1])
                 out[ids[i]] = _best(columns[a:b], scores[a:b], k, ids)
         return out
+
+    def each_block(self, blocks: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``scores`` of each block, in order, computed on every core: scipy's products and
+        numpy's passes let go of the GIL, and each block's result depends on it alone."""
+        if len(blocks) < 2 or WORKERS < 2:
+            yield from map(self.scores, blocks)
+            return
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            yield from pool.map(self.scores, blocks)
 
 
 def _sparse(keys: Sequence[Sequence[int]], weights: Sequence[Sequence[int]] | None, *,
@@ -186,9 +206,8 @@ def update(items: Sequence[Item], before: Mapping[str, Neighbours], changed: set
     new = sorted(fresh - stale)
     # an older list takes a new paper in only when it beats that list's last entry
     rows = np.array([present[p] for p in new], dtype=np.int64)
-    for start in range(0, len(rows), BLOCK):
-        block = rows[start:start + BLOCK]
-        owner, columns, scores = matrix.scores(block)
+    blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
+    for block, (owner, columns, scores) in zip(blocks, matrix.each_block(blocks)):
         for r, j, score in zip(owner.tolist(), columns.tolist(), scores.tolist()):
             other = matrix.ids[j]
             if other in fresh:

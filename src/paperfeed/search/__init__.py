@@ -12,14 +12,21 @@ from paperfeed.search.index import ROOT, Doc, build, impacts
 if TYPE_CHECKING:
     from paperfeed.pages.context import Context
 
-__all__ = ["ROOT", "Doc", "files", "impacts"]
+__all__ = ["ROOT", "Doc", "documents", "files", "impacts"]
 
 
-def files(pages: Context, *, impacts_of: Callable[[Doc], dict[str, int]] = impacts) -> dict[str, str | bytes]:
-    """The search index of every paper the site shows, keyed by path under docs/."""
+def documents(pages: Context) -> list[Doc]:
+    """What the index holds of each paper the site shows."""
     name = pages.taxonomy.name
-    docs = [Doc(paper, url_of(paper_md(paper.id)), visible_text(pages.title(paper)), tuple(pages.tags[paper.id]),
+    return [Doc(paper, url_of(paper_md(paper.id)), visible_text(pages.title(paper)), tuple(pages.tags[paper.id]),
                 tuple(name(slug) for slug in pages.tags[paper.id]),
                 tuple(note.body for note in pages.notes.get(paper.id, [])))
             for paper in pages.papers]
-    return build(docs, [(slug, name(slug)) for slug in pages.tagged], impacts_of=impacts_of)
+
+
+def files(pages: Context, *, impacts_of: Callable[[Doc], dict[str, int]] = impacts,
+          docs: list[Doc] | None = None) -> dict[str, str | bytes]:
+    """The search index of every paper the site shows (``docs``, if made already), keyed by path under docs/."""
+    name = pages.taxonomy.name
+    return build(documents(pages) if docs is None else docs, [(slug, name(slug)) for slug in pages.tagged],
+                 impacts_of=impacts_of)
