@@ -48,6 +48,8 @@ class Row:
     #: the same archive built by the code of ``--before`` (clean, daily), if asked
     before: tuple[bench_build.Build, bench_build.Build] | None = None
     trending: tuple[int, float] = (0, 0.0)  # trending pages, and their KB
+    #: the daily update as the publish workflow runs it: a fresh checkout elsewhere, the cache restored
+    checkout: bench_build.Build | None = None
 
 
 def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
@@ -63,9 +65,13 @@ def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
     trending = (len(pages), sum(p.stat().st_size for p in pages) / 1e3)
     print(f"{n:,} papers: {clean.seconds:.1f} s, {clean.peak_mb:.0f} MB; searching", flush=True)
     search = bench_search.measure(project / "site")
+    checkout = fresh_checkout(project, base / f"{n}-checkout")
     synthetic.add_day(project / "papers", bench_build.DAY)
     daily = bench_build.run_build(project, code=code)
     print(f"{n:,} papers: daily update {daily.seconds:.1f} s", flush=True)
+    synthetic.add_day(checkout / "papers", bench_build.DAY)
+    workflow = bench_build.run_build(checkout, code=code)
+    print(f"{n:,} papers: daily update in a fresh checkout elsewhere {workflow.seconds:.1f} s", flush=True)
     then = None
     if before is not None:  # the same archive and day, built by the code before
         old = base / f"{n}-before"
@@ -78,7 +84,22 @@ def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
         print(f"{n:,} papers, code before: {first.seconds:.1f} s, daily {then[1].seconds:.1f} s", flush=True)
     # Projects are removed at the end, not here: deleting 100,000s of files makes a disk with
     # online discard slow to write for minutes, which the next size's build would measure.
-    return Row(n, clean, daily, site, search, then, trending)
+    return Row(n, clean, daily, site, search, then, trending, workflow)
+
+
+def fresh_checkout(project: Path, where: Path) -> Path:
+    """The publish workflow's situation: the project checked out in another folder (every
+    file git tracks has a new mtime) with what actions/cache restores (the build cache, the
+    generated pages in docs/, site/) as they were."""
+    if where.exists():
+        shutil.rmtree(where)
+    subprocess.run(["cp", "-a", str(project), str(where)], check=True)
+    generated = tuple(f"docs/{g}" for g in bench_build.GENERATED)
+    for path in where.rglob("*"):
+        rel = path.relative_to(where).as_posix()
+        if path.is_file() and not rel.startswith((".cache/", "site/", *generated)):
+            os.utime(path)
+    return where
 
 
 def machine() -> str:
@@ -131,7 +152,26 @@ def goals(rows: list[Row]) -> list[tuple[str, str, str, bool]]:
         r = by[100_000]
         out.append(("Build, 100,000 papers", "completes in 16 GB", f"{r.clean.seconds / 60:.1f} min, "
                     f"{r.clean.peak_mb:,.0f} MB", r.clean.peak_mb <= 16 * 1024))
-        out.append(("Site, 100,000 papers (search included)", "≤ 1 GB", f"{r.site.mb:,.0f} MB", r.site.mb <= 1000))
+        out.append(("Site, 100,000 papers (search included)", "≤ 1 GB (scale 2: ≤ 700 MB)", f"{r.site.mb:,.0f} MB",
+                    r.site.mb <= 1000))
+        out.append(("Clean build, 100,000 papers: peak memory", "≤ 3 GB", f"{r.clean.peak_mb:,.0f} MB",
+                    r.clean.peak_mb <= 3 * 1024))
+        if r.checkout:
+            out.append(("Daily update, 100,000 + 50 papers, fresh checkout elsewhere", "≤ 10 s",
+                        f"{r.checkout.seconds:.1f} s", r.checkout.seconds <= 10))
+        s = bench_search.summary(r.search)
+        out.append(("First search, 100,000 papers", "≤ 300 KB for every query", f"{s['max KB']:.0f} KB at most",
+                    s["max KB"] <= 300))
+    for r in rows:
+        if r.checkout and r.papers in (30_000, 100_000):
+            ratio = r.checkout.seconds / r.clean.seconds
+            out.append((f"Daily / clean, {r.papers:,} papers, fresh checkout elsewhere", "≤ 0.05", f"{ratio:.2f}",
+                        ratio <= 0.05))
+    for r in rows:
+        if r.before and r.papers in (10_000, 100_000):
+            ratio = r.clean.seconds / r.before[0].seconds
+            out.append((f"Clean build against the code before discovery, {r.papers:,} papers", "≤ 1.15",
+                        f"{ratio:.2f}", ratio <= 1.15))
     big = max(rows, key=lambda r: r.papers)
     kb = big.site.kb
     out.append((f"Page sizes, {big.papers:,} papers", "paper ≤ 20 KB, home ≤ 150 KB, tag and archive pages ≤ 300 KB",
@@ -152,13 +192,14 @@ def report(rows: list[Row], chart_name: str) -> str:
              "## Goals", "", "| goal | target | measured | |", "|---|---|---|---|"]
     lines += [f"| {g} | {t} | {m} | {'met' if ok else '**not met**'} |" for g, t, m, ok in goals(rows)]
     lines += ["", "## Build", "",
-              "| papers | clean build | ms/paper | peak memory | daily update (+50 papers) | daily peak | site "
-              "| files |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| papers | clean build | ms/paper | peak memory | daily update (+50 papers) | daily peak "
+              "| daily, fresh checkout elsewhere | site | files |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        checkout = f"{r.checkout.seconds:.1f} s" if r.checkout else "–"
         lines.append(f"| {r.papers:,} | {r.clean.seconds:.1f} s | {r.clean.seconds * 1000 / r.papers:.2f} | "
                      f"{r.clean.peak_mb:,.0f} MB | {r.daily.seconds:.1f} s | {r.daily.peak_mb:,.0f} MB | "
-                     f"{r.site.mb:,.1f} MB | {r.site.files:,} |")
+                     f"{checkout} | {r.site.mb:,.1f} MB | {r.site.files:,} |")
     lines += ["", f"![Build time against archive size: clean builds grow with the archive, daily updates much "
               f"less]({chart_name})", "",
               "The daily update costs what the day changed: the build cache (`.cache/paperfeed/`, which the "
@@ -166,6 +207,11 @@ def report(rows: list[Row], chart_name: str) -> str:
               "whose content changed are generated, written and rendered. What remains grows with the archive: "
               "reading every file's bytes to see if it changed, loading the cache, and cutting the search index's "
               "shards anew.", "",
+              "The fresh checkout is the publish workflow's situation: the project copied to another folder, "
+              "every file git tracks given a new mtime, and the build cache, the generated pages and site/ as "
+              "actions/cache restores them. A clean build uses every core: the per-paper work (reading, tagging, "
+              "related-paper features, search words) and the rendering of pages run in forked workers; peak "
+              "memory is the largest single process's.", "",
               "Runs on a shared 2-core VM vary by up to a sixth from one run to the next; a disk with online "
               "discard writes slowly for minutes after a large delete, so the benchmark keeps its projects until "
               "the end.", "",
@@ -206,7 +252,7 @@ def report(rows: list[Row], chart_name: str) -> str:
     if any(r.before for r in rows):
         lines += ["", f"### Against the code before ({BEFORE_LABEL})", "",
                   "The same archives built by the code before related papers, trending and author links; the "
-                  "ratio is now against then.", "",
+                  "ratio is now against then (the daily update in place, as a local build runs it).", "",
                   "| papers | clean build: before → now | ratio | peak memory: before → now | daily update: before → now "
                   "| ratio |", "|---:|---:|---:|---:|---:|---:|"]
         for r in rows:
@@ -220,6 +266,14 @@ def report(rows: list[Row], chart_name: str) -> str:
               "`paperfeed build --timings` prints this for any build:", "", "| stage | seconds |", "|---|---:|"]
     lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in sorted(mid.clean.timings.items(),
                                                                          key=lambda kv: -kv[1])]
+    big = max(rows, key=lambda r: r.papers)
+    if big.checkout:
+        lines += ["", f"## Where the time goes ({big.papers:,} papers + {bench_build.DAY}, daily update in a fresh "
+                  "checkout)", "", f"{big.checkout.seconds:.1f} s in all, of which:", "", "| stage | seconds |",
+                  "|---|---:|"]
+        lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in sorted(big.checkout.timings.items(),
+                                                                             key=lambda kv: -kv[1])]
+        lines += ["", "The rest is starting Python and importing MkDocs and Material (about a second)."]
     lines += ["", "## Why paperfeed has its own search index", "",
               "Material's built-in search downloads its whole index on the first query: 16.4 MB at 10,000 papers, "
               "49.2 MB at 30,000. Pagefind 1.5.2 (`pagefind[bin]`), given pages of only the searchable fields, "

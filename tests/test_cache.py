@@ -39,6 +39,30 @@ def test_a_file_is_parsed_once_while_its_bytes_stay(tmp_path: Path, copy: Path) 
     assert again.parsed == 1 and changed.title.startswith("New ") and changed != paper
 
 
+def test_a_fresh_checkout_saves_only_the_new_mtimes(tmp_path: Path, copy: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a checkout gives every file a new mtime, a build reads each file's bytes once
+    (in workers when they are many), and the next finds them by their stat again."""
+    from paperfeed.publish import workers
+
+    where = tmp_path / "cache.sqlite"
+    first = BuildCache(where)
+    paper = first.read_entry(copy).paper
+    first.derived(copy, "tags", "t", lambda: ["agents"])
+    first.save()
+    os.utime(copy, ns=(10**18, 10**18))
+    monkeypatch.setattr(workers, "LEAST", 1)  # through read_all, as a big archive is
+    second = BuildCache(where)
+    second.read_all([copy])
+    assert second.read_entry(copy).paper == paper and second.parsed == 0
+    assert second._restat == {second.key_of(copy)} and not second._dirty
+    second.save()
+    third = BuildCache(where)
+    record = third.records[third.key_of(copy)]
+    assert record.mtime_ns == 10**18 and record.derived["tags"][1] == ["agents"]
+    assert third.read_entry(copy).paper == paper and third.hits == 1  # the stat fast path
+
+
 def test_derived_values_follow_their_key(tmp_path: Path, copy: Path) -> None:
     cache = BuildCache(tmp_path / "c.sqlite")
     cache.read_entry(copy)

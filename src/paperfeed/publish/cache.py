@@ -105,6 +105,7 @@ class BuildCache:
         self.notice: str | None = None
         self._seen: set[str] = set()
         self._dirty: set[str] = set()
+        self._restat: set[str] = set()  # records whose file only has a new mtime (a fresh checkout)
         self._loaded: set[str] = set()
         #: related papers (related/): the signature they were computed under, each paper's lists
         self._related_signature = ""
@@ -154,11 +155,12 @@ class BuildCache:
             return Entry(record.paper, path, "")
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        self._dirty.add(key)
         if record and record.digest == digest:
             record.size, record.mtime_ns = stat.st_size, stat.st_mtime_ns
+            self._restat.add(key)
             self.hits += 1
             return Entry(record.paper, path, "")
+        self._dirty.add(key)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -191,11 +193,12 @@ class BuildCache:
                 continue
             size, mtime_ns, digest, paper = found
             key = self.key_of(path)
-            self._dirty.add(key)
-            if paper is None:  # the same bytes as last time
+            if paper is None:  # the same bytes as last time: only its stat is saved anew
                 self.records[key].size, self.records[key].mtime_ns = size, mtime_ns
+                self._restat.add(key)
             else:
                 self.records[key] = Record(size, mtime_ns, digest, paper)
+                self._dirty.add(key)
                 self.parsed += 1
 
     def digest(self, path: Path) -> str:
@@ -264,10 +267,13 @@ class BuildCache:
                 (k, r.size, r.mtime_ns, r.digest, paper_to_json(r.paper),
                  json.dumps({n: list(v) for n, v in r.derived.items()}, ensure_ascii=False, separators=(",", ":")))
                 for k in sorted(changed) if (r := self.records.get(k)) is not None))
+            restat = set() if fresh else (self._restat & self._seen & self._loaded) - changed
+            db.executemany("UPDATE records SET size = ?, mtime_ns = ? WHERE path = ?", (
+                (r.size, r.mtime_ns, k) for k in sorted(restat) if (r := self.records.get(k)) is not None))
             db.execute("DELETE FROM pages")
             db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((p, k, m) for p, (k, m) in self.pages.items()))
             self._write_related(db, everything=fresh)
-        self._loaded, self._dirty = set(self._seen), set()
+        self._loaded, self._dirty, self._restat = set(self._seen), set(), set()
 
     def _write_related(self, db: sqlite3.Connection, *, everything: bool) -> None:
         changed = self._related_changed
