@@ -133,3 +133,16 @@ def test_the_bundled_site_is_indexed() -> None:
     assert index.titles("myodex") == ["MyoDex: A Generalizable Prior for Dexterous Manipulation"]
     assert "MyoDex: A Generalizable Prior for Dexterous Manipulation" in index.titles("vikash")  # an author
     assert all(len(json.dumps(d)) < 1500 for d in index.docs)  # a result is small
+
+
+def test_marks_are_only_in_the_planes_the_tokenizer_looks_at() -> None:
+    """search/tokens.py builds its mark pattern from planes 0-3 and 14 alone: no other plane
+    of this Python's Unicode database holds a mark (a newer Unicode could add one)."""
+    import sys
+    import unicodedata
+
+    from paperfeed.search.tokens import MARK_PLANES
+
+    looked = set().union(*(set(plane) for plane in MARK_PLANES))
+    marks = [c for c in range(sys.maxunicode + 1) if c not in looked and unicodedata.category(chr(c)).startswith("M")]
+    assert marks == []

@@ -105,6 +105,10 @@ class BuildCache:
         self.notice: str | None = None
         self._seen: set[str] = set()
         self._dirty: set[str] = set()
+        self._keys: dict[Path, str] = {}
+        self._key_texts: dict[object, str] = {}
+        #: (record, name) of derived values already checked with ``valid`` in this build
+        self._checked: set[tuple[str, str]] = set()
         self._restat: set[str] = set()  # records whose file only has a new mtime (a fresh checkout)
         self._loaded: set[str] = set()
         #: related papers (related/): the signature they were computed under, each paper's lists
@@ -137,12 +141,16 @@ class BuildCache:
         self._loaded = set(self.records)
 
     def key_of(self, path: Path) -> str:
-        if self.root is not None:
-            try:
-                return path.relative_to(self.root).as_posix()
-            except ValueError:
-                pass
-        return str(path)
+        found = self._keys.get(path)
+        if found is None:  # asked several times for each paper of every build
+            found = str(path)
+            if self.root is not None:
+                try:
+                    found = path.relative_to(self.root).as_posix()
+                except ValueError:
+                    pass
+            self._keys[path] = found
+        return found
 
     def read_entry(self, path: Path) -> Entry:
         """``store.read_entry``, but a file whose bytes were read before is not parsed again."""
@@ -210,14 +218,25 @@ class BuildCache:
         value kept has the shape ``valid`` wants: a cache from elsewhere is data, not trusted)."""
         record_key = self.key_of(path)
         record = self.records[record_key]
-        key_text = json.dumps(key, sort_keys=True)
+        key_text = self._key_text(key)
         found = record.derived.get(name)
-        if found is not None and found[0] == key_text and valid(found[1]):
+        if found is not None and found[0] == key_text and ((record_key, name) in self._checked or valid(found[1])):
             return found[1]
         value = compute()
         record.derived[name] = (key_text, value)
         self._dirty.add(record_key)
+        self._checked.add((record_key, name))
         return value
+
+    def _key_text(self, key: object) -> str:
+        """A derived value's key as JSON; the same few keys come back for every paper."""
+        try:
+            found = self._key_texts.get(key)  # type: ignore[call-overload]
+        except TypeError:  # a list: not hashable
+            return json.dumps(key, sort_keys=True)
+        if found is None:
+            found = self._key_texts[key] = json.dumps(key, sort_keys=True)  # type: ignore[index]
+        return found
 
     def derive_all(self, name: str, wanted: Iterable[tuple[Path, object, T]], compute: Callable[[T, Any], Any],
                    shared: Any, valid: Callable[[Any], bool] = lambda value: True) -> None:
@@ -227,14 +246,17 @@ class BuildCache:
         missing = []
         for path, key, item in wanted:
             record_key = self.key_of(path)
-            key_text = json.dumps(key, sort_keys=True)
+            key_text = self._key_text(key)
             found = self.records[record_key].derived.get(name)
-            if found is None or found[0] != key_text or not valid(found[1]):
+            if found is not None and found[0] == key_text and valid(found[1]):
+                self._checked.add((record_key, name))  # derived() need not look at it again
+            else:
                 missing.append((record_key, key_text, item))
         values = workers.map_all(compute, [item for _, _, item in missing], shared)
         for (record_key, key_text, _), value in zip(missing, values, strict=True):
             self.records[record_key].derived[name] = (key_text, value)
             self._dirty.add(record_key)
+            self._checked.add((record_key, name))
 
     def related_lists(self, signature: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
         """The related lists of the last build, if it computed them the same way."""

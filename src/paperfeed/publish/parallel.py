@@ -66,8 +66,8 @@ class _Quiet(logging.Filter):
 class ParallelPlugin(BasePlugin):
     """Fork workers that render a share of the pages each."""
 
-    def __init__(self, *, dirty: bool, workers: int) -> None:
-        self.dirty = dirty
+    def __init__(self, *, changed: frozenset[str] | None, workers: int) -> None:
+        self.changed = changed
         self.workers = workers
         self.nav: Navigation | None = None
         self.children: list[int] = []
@@ -81,7 +81,9 @@ class ParallelPlugin(BasePlugin):
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         env.loader = ChoiceLoader([DictLoader({SKIP: ""}), env.loader])
         doc_files = files.documentation_pages()
-        todo = [f for f in doc_files if not self.dirty or f.is_modified()]
+        # a dirty build renders the pages paperfeed wrote (and hand-written ones that changed, which
+        # MkDocs' loop finds): asking each of 100,000 files its mtime would cost more than it saves
+        todo = [f for f in doc_files if self.changed is None or f.src_uri in self.changed]
         if self.workers < 2 or len(todo) < LEAST or threading.active_count() > 1 or self.nav is None:
             return env
         sys.stdout.flush()
@@ -139,6 +141,7 @@ def _render(share: list[File], config: MkDocsConfig, doc_files: list[File], nav:
     return status
 
 
-def install(config: MkDocsConfig, *, dirty: bool, workers: int | None = None) -> None:
-    """Register the plugin on an already loaded MkDocs config."""
-    config.plugins["paperfeed/parallel"] = ParallelPlugin(dirty=dirty, workers=workers or _workers.cores())
+def install(config: MkDocsConfig, *, changed: frozenset[str] | None, workers: int | None = None) -> None:
+    """Register the plugin on an already loaded MkDocs config: ``changed``, the docs paths a
+    dirty build must render (None: a clean build renders every page)."""
+    config.plugins["paperfeed/parallel"] = ParallelPlugin(changed=changed, workers=workers or _workers.cores())
