@@ -45,6 +45,9 @@ SKIPPED = "Page skipped: "
 WARNED = 3
 #: Fewer pages than this are rendered in one process: a fork costs more than they take.
 LEAST = 500
+#: Processes rendering at most: each touches (so copies) much of the parent's memory, and a
+#: runner with many cores rarely has memory to match.
+MAX_WORKERS = 4
 
 log = logging.getLogger("mkdocs.plugins.paperfeed.parallel")
 
@@ -144,4 +147,5 @@ def _render(share: list[File], config: MkDocsConfig, doc_files: list[File], nav:
 def install(config: MkDocsConfig, *, changed: frozenset[str] | None, workers: int | None = None) -> None:
     """Register the plugin on an already loaded MkDocs config: ``changed``, the docs paths a
     dirty build must render (None: a clean build renders every page)."""
-    config.plugins["paperfeed/parallel"] = ParallelPlugin(changed=changed, workers=workers or _workers.cores())
+    workers = workers or min(_workers.cores(), MAX_WORKERS)
+    config.plugins["paperfeed/parallel"] = ParallelPlugin(changed=changed, workers=workers)
