@@ -182,7 +182,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         if cache is not None:
             cache.derive_all("tags", ((path_of[p.id], taxonomy_key, p) for p in papers), _tags_of, taxonomy,
                              valid=_slugs)
-            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: taxonomy.tags_for(p),
+            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: _tags_of(p, taxonomy),
                                         valid=_slugs) for p in papers}
         generator = Context(papers, taxonomy, options, report.notes, tags=tags)
     with out.timed("find related papers"):
@@ -200,11 +200,13 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("generate the trending pages"):
         pages.update((path, make()) for path, make in todo if path.startswith("trending/"))
 
+    impacts_keys: dict[str, tuple] = {}  # what each paper's search words depend on, besides its file
+
     def impacts_of(doc: search.Doc) -> dict[str, int]:
         if cache is None:
             return search.impacts(doc)
-        key = (taxonomy_key, doc.tags, plan.digest(doc.notes))
-        return cache.derived(path_of[doc.paper.id], "impacts", key, lambda: search.impacts(doc), valid=_impacts)
+        return cache.derived(path_of[doc.paper.id], "impacts", impacts_keys[doc.paper.id],
+                             lambda: search.impacts(doc), valid=_impacts)
 
     with out.timed("make the feeds"):
         pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
@@ -212,8 +214,9 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("build the search index"):
         indexed = search.documents(generator)
         if cache is not None:
-            cache.derive_all("impacts", ((path_of[d.paper.id], (taxonomy_key, d.tags, plan.digest(d.notes)), d)
-                                         for d in indexed), _impacts_of, None, valid=_impacts)
+            impacts_keys.update((d.paper.id, (taxonomy_key, d.tags, plan.digest(d.notes))) for d in indexed)
+            cache.derive_all("impacts", ((path_of[d.paper.id], impacts_keys[d.paper.id], d) for d in indexed),
+                             _impacts_of, None, valid=_impacts)
         pages.update(search.files(generator, impacts_of=impacts_of, docs=indexed))
     try:
         pages[lean.SPRITE] = lean.sprite(mkdocs, config_file.parent)
