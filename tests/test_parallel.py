@@ -83,3 +83,24 @@ def test_a_worker_that_fails_fails_the_build(run, tmp_path: Path, forks: list[in
     result = run("--config", str(where / "mkdocs.yml"), "build", "--clean", expect=1)
     assert "mkdocs build failed" in result.output
     assert "1 of the processes rendering pages failed" in caplog.text  # MkDocs logs it as the error
+
+
+def test_a_workers_warning_fails_a_strict_build(run, tmp_path: Path, forks: list[int],
+                                                monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    where = project(tmp_path)
+    real = parallel._build_page
+
+    def warning(page, *args, **kwargs) -> None:  # noqa: ANN001
+        if os.getpid() != parent:
+            logging.getLogger("mkdocs.test").warning("a page a worker renders warns")
+        real(page, *args, **kwargs)
+
+    parent = os.getpid()
+    monkeypatch.setattr(parallel, "_build_page", warning)
+    config = str(where / "mkdocs.yml")
+    run("--config", config, "build", "--clean")  # not strict: a warning is only a warning
+    assert "processes rendering pages logged warnings" in caplog.text
+    result = run("--config", config, "build", "--clean", "--strict", expect=1)
+    assert "mkdocs build failed" in result.output
