@@ -68,18 +68,26 @@ def test_pages_rendered_on_every_core_are_the_pages_of_one_process(run, tmp_path
     assert [name for name in one if one[name] != many[name]] == []
 
 
+def in_workers(monkeypatch: pytest.MonkeyPatch, action) -> None:  # noqa: ANN001
+    """Run ``action()`` before each page a forked worker (not the parent) renders."""
+    real, parent = parallel._build_page, os.getpid()
+
+    def build_page(page, *args, **kwargs) -> None:  # noqa: ANN001
+        if os.getpid() != parent:
+            action()
+        real(page, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_build_page", build_page)
+
+
+def broken_template() -> None:
+    raise RuntimeError("a template that breaks")
+
+
 def test_a_worker_that_fails_fails_the_build(run, tmp_path: Path, forks: list[int],
                                              monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     where = project(tmp_path)
-    real = parallel._build_page
-
-    def broken(page, *args, **kwargs) -> None:  # noqa: ANN001
-        if os.getpid() != parent:
-            raise RuntimeError("a template that breaks")
-        real(page, *args, **kwargs)
-
-    parent = os.getpid()
-    monkeypatch.setattr(parallel, "_build_page", broken)
+    in_workers(monkeypatch, broken_template)
     result = run("--config", str(where / "mkdocs.yml"), "build", "--clean", expect=1)
     assert "mkdocs build failed" in result.output
     assert "1 of the processes rendering pages failed" in caplog.text  # MkDocs logs it as the error
@@ -90,15 +98,7 @@ def test_a_workers_warning_fails_a_strict_build(run, tmp_path: Path, forks: list
     import logging
 
     where = project(tmp_path)
-    real = parallel._build_page
-
-    def warning(page, *args, **kwargs) -> None:  # noqa: ANN001
-        if os.getpid() != parent:
-            logging.getLogger("mkdocs.test").warning("a page a worker renders warns")
-        real(page, *args, **kwargs)
-
-    parent = os.getpid()
-    monkeypatch.setattr(parallel, "_build_page", warning)
+    in_workers(monkeypatch, lambda: logging.getLogger("mkdocs.test").warning("a page a worker renders warns"))
     config = str(where / "mkdocs.yml")
     run("--config", config, "build", "--clean")  # not strict: a warning is only a warning
     assert "processes rendering pages logged warnings" in caplog.text
