@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from tests.siteserver import serve  # noqa: E402 - a real static server, as the browser tests use
 
 PAGES = {"home": "", "day": "days/2025-03-14/", "paper": "papers/2308/2308.07686/", "tag": "tags/robotics/",
-         "tag month": "tags/robotics/2025-03/", "search": "?q=diffusion"}
+         "tag month": "tags/robotics/2025-03/", "trending": "trending/", "search": "?q=diffusion"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOAL = 95
 START, END = "<!-- audit -->", "<!-- /audit -->"
