@@ -7,7 +7,8 @@ key by key (80 ms apart). Measured: the bytes the search fetched from the click
 until the query's results were shown (manifest, shards, filters, results), the
 time from the last keystroke to the results, in the page's own clock, and the
 number of results. The site is served by Python's plain HTTP server: no gzip,
-so the bytes are an upper bound of what GitHub Pages sends.
+so the bytes are what any static host sends (the build stores the index's files
+deflated; GitHub Pages gzips the page and script around them too).
 
     python scripts/bench_search.py SITE_DIR [--query "..."]
 """

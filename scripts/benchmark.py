@@ -226,7 +226,9 @@ def report(rows: list[Row], chart_name: str) -> str:
               "The first search of a reader with nothing cached: a new Chromium opens a paper page, the reader "
               f"clicks the header's search box and types the query, {bench_search.KEY_DELAY_MS} ms a key. Bytes are "
               "everything the search fetched until the query's results showed (manifest, shards, filters, "
-              "results), served without compression; the time runs from the last keystroke to the results, "
+              "results), served without compression by the server (the build stores every index file deflated, "
+              "so these are the bytes a reader gets from any static host); the time runs from the last "
+              "keystroke to the results, "
               "and includes the 100 ms the box waits for typing to pause. A word's shard grows with the number of "
               "papers that have it (“model” is in nine papers of ten), so queries of common words fetch more as "
               "the archive grows.", "",

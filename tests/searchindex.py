@@ -7,6 +7,7 @@ browser's own reader is overrides/assets/paperfeed/search.js.
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 
@@ -21,8 +22,14 @@ def varint(data: bytes, at: int) -> tuple[int, int]:
             return value, at
 
 
+def inflated(data: bytes) -> bytes:
+    """A ``.bin`` file's bytes as the browser reads them (it inflates them first)."""
+    return zlib.decompress(data)
+
+
 def shard(data: bytes) -> dict[str, list[tuple[int, int]]]:
-    """word → [(paper number, impact byte)] for one shard."""
+    """word → [(paper number, impact byte)] for one stored shard."""
+    data = inflated(data)
     out: dict[str, list[tuple[int, int]]] = {}
     at = 0
     while at < len(data):
@@ -30,18 +37,19 @@ def shard(data: bytes) -> dict[str, list[tuple[int, int]]]:
         word = data[at:at + size].decode("utf-8")
         at += size
         df, at = varint(data, at)
-        postings, number = [], -1
+        numbers_, number = [], -1
         for _ in range(df):
             gap, at = varint(data, at)
             number += gap
-            postings.append((number, data[at]))
-            at += 1
-        out[word] = postings
+            numbers_.append(number)
+        out[word] = list(zip(numbers_, data[at:at + df], strict=True))
+        at += df
     return out
 
 
 def numbers(data: bytes) -> list[int]:
-    """The paper numbers of a filter file."""
+    """The paper numbers of a stored filter file."""
+    data = inflated(data)
     out, at, number = [], 0, -1
     while at < len(data):
         gap, at = varint(data, at)
@@ -55,7 +63,7 @@ class Index:
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
-        self.manifest = json.loads(files["search/index.json"])
+        self.manifest = json.loads(inflated(files["search/index.bin"]))
         self.words: dict[str, list[tuple[int, int]]] = {}
         self.shard_of: dict[str, str] = {}
         for _, name in self.manifest["shards"]:
@@ -64,7 +72,7 @@ class Index:
                 self.shard_of[word] = name
         bundle = self.manifest["bundle"]
         self.docs = [doc for n in range(0, self.manifest["docs"], bundle)
-                     for doc in json.loads(files[f"search/d/{n // bundle}.json"])]
+                     for doc in json.loads(inflated(files[f"search/d/{n // bundle}.bin"]))]
 
     @classmethod
     def of_site(cls, site: Path) -> Index:

@@ -18,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 PREFIX = "/paperfeed/"
-_TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".bin")
+_TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")  # not .bin: GitHub Pages sends those as stored
 
 
 class _Handler(SimpleHTTPRequestHandler):

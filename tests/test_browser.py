@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from paperfeed.cli import cli
 
 from .conftest import FIXTURES, project
-from .searchindex import Index
+from .searchindex import Index, inflated
 from .siteserver import serve
 
 # Debian's chromium here; the pull-request workflow points this at the runner's Chrome.
@@ -306,12 +306,12 @@ def search_for(page, query: str) -> list[str]:
 def index(site: str) -> Index:
     from urllib.request import urlopen
 
-    manifest = urlopen(site + "search/index.json").read()
+    manifest = urlopen(site + "search/index.bin").read()
     import json
-    data = json.loads(manifest)
-    files = {"search/index.json": manifest}
+    data = json.loads(inflated(manifest))
+    files = {"search/index.bin": manifest}
     names = [f"search/t/{n}.bin" for _, n in data["shards"]]
-    names += [f"search/d/{i}.json" for i in range((data["docs"] + data["bundle"] - 1) // data["bundle"])]
+    names += [f"search/d/{i}.bin" for i in range((data["docs"] + data["bundle"] - 1) // data["bundle"])]
     names += [f"search/f/tag-{t[0]}.bin" for t in data["tags"]] + [f"search/f/year-{y[0]}.bin" for y in data["years"]]
     for name in names:
         files[name] = urlopen(site + name).read()

@@ -17,6 +17,7 @@ from paperfeed.sources.filters import FilterError, PhraseFilter
 
 from .apiserver import EMPTY_ATOM, Answer, ApiServer, arxiv_key
 from .arxivfeed import ERROR, Entry, atom
+from .searchindex import inflated
 from .conftest import FIXTURES, ROOT, project, tree
 
 UTC = dt.timezone.utc
@@ -182,7 +183,7 @@ def test_a_fork_builds_a_robotics_site_from_arxiv_alone(run, robotics) -> None:
     assert (site / "days" / "2025-11-27" / "index.html").is_file()
     import json
 
-    manifest = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))
+    manifest = json.loads(inflated((site / "search" / "index.bin").read_bytes()))
     assert manifest["categories"][0] == ["cs.RO", 4] and ["cs.CV", 1] in manifest["categories"]
     assert (site / "search" / "f" / "cat-cs.CV.bin").is_file()  # the search box filters by category
 

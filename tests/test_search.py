@@ -20,7 +20,7 @@ from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts
 from paperfeed.search.tokens import words
 
 from .conftest import FIXTURES, ROOT
-from .searchindex import Index
+from .searchindex import Index, inflated
 
 HOSTILE = '<img src=x onerror=alert(1)> </script><script>alert(1)</script> "quotes" {{ config }}'
 
@@ -89,7 +89,7 @@ def test_shards_are_cut_in_the_browsers_order_and_stay_small() -> None:
         at = max(i for i, f in enumerate(firsts) if f.encode("utf-16-be") <= word.encode("utf-16-be"))
         assert index.manifest["shards"][at][1] == name
     for name in set(index.shard_of.values()):
-        data = index.files[f"search/t/{name}.bin"]
+        data = inflated(index.files[f"search/t/{name}.bin"])
         assert len(data) <= SHARD_BYTES or len([w for w, n in index.shard_of.items() if n == name]) == 1
 
 
@@ -146,3 +146,44 @@ def test_marks_are_only_in_the_planes_the_tokenizer_looks_at() -> None:
     looked = set().union(*(set(plane) for plane in MARK_PLANES))
     marks = [c for c in range(sys.maxunicode + 1) if c not in looked and unicodedata.category(chr(c)).startswith("M")]
     assert marks == []
+
+
+def _record_by_hand(word: str, postings: list[tuple[int, int]]) -> bytes:
+    """The documented record (index.py), one posting at a time."""
+    def varint(value: int) -> bytes:
+        out = bytearray()
+        while value >= 0x80:
+            out.append(value & 0x7F | 0x80)
+            value >>= 7
+        out.append(value)
+        return bytes(out)
+    raw = word.encode("utf-8")
+    gaps = [n - last for (n, _), last in zip(postings, [-1] + [n for n, _ in postings])]
+    return (varint(len(raw)) + raw + varint(len(postings)) + b"".join(map(varint, gaps))
+            + bytes(i for _, i in postings))
+
+
+def test_every_record_at_once_is_each_record_by_hand() -> None:
+    """postings.records encodes all words with numpy: the same bytes as the format, record by
+    record, with gaps of one to four bytes, words of any script, and words in every paper."""
+    from paperfeed.search.postings import records, utf16
+
+    rng = __import__("random").Random(7)
+    vocabulary = ["graph", "𝒳ζ", "é", "zz", "a" * 40, "graphs", "ℝ", "Ｚ", "0", "model"]
+    papers = []
+    for _ in range(3000):  # "model" in every paper, the others now and then
+        chosen = dict.fromkeys(rng.sample(vocabulary, rng.randint(0, 4)) + ["model"])
+        papers.append({w: rng.randint(1, 255) for w in chosen})
+    papers[2999] = {"rare": 200}  # a gap of 2,999 after -1: two bytes
+    papers.extend({} for _ in range(20_000))
+    papers.append({"rare": 3, "graph": 128})  # a gap past 16,383: three bytes
+    words = [w for p in papers for w in p]
+    ordered, buffer, ends = records(words, [i for p in papers for i in p.values()], [len(p) for p in papers])
+    assert ordered == sorted(set(words), key=utf16)
+    expected, at = b"", []
+    for word in ordered:
+        expected += _record_by_hand(word, [(n, p[word]) for n, p in enumerate(papers) if word in p])
+        at.append(len(expected))
+    assert buffer.tobytes() == expected and ends == at
+    none, nothing, no_ends = records([], [], [])
+    assert (none, nothing.size, no_ends) == ([], 0, [])

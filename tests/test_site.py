@@ -182,7 +182,7 @@ def test_prerendered_pages_match_what_markdown_makes_of_them(run, tmp_path: Path
         assert len(page.xpath("//*")) == len(loose.xpath("//*")) - dropped, name
         assert not lean or not page.xpath(only_for_material_script), name
     # and the search index, generated into docs/, is the same file in both sites
-    assert ours["search/index.json"] == plain["search/index.json"]
+    assert ours["search/index.bin"] == plain["search/index.bin"]
 
 
 def test_a_strict_build_refuses_an_empty_archive(run, tmp_path: Path) -> None:

@@ -46,6 +46,6 @@ def test_zensical_builds_the_generated_site(run, tmp_path: Path) -> None:
     # lean pages (template: lean.html) and the search index and its script
     uses = paper.xpath("//header//*[local-name()='use']/@href")
     assert uses and all(u.split("#")[0].endswith("assets/paperfeed/icons.svg") for u in uses)
-    assert (site / "assets" / "paperfeed" / "icons.svg").is_file() and (site / "search" / "index.json").is_file()
+    assert (site / "assets" / "paperfeed" / "icons.svg").is_file() and (site / "search" / "index.bin").is_file()
     assert paper.xpath('//div[@data-pf-search]') and paper.xpath('//script[contains(@src, "search.js")]')
     assert [a.text for a in paper.xpath('//nav[@class="md-tabs"]//a')][:4] == ["Today", "Trending", "Archive", "Tags"]

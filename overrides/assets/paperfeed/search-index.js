@@ -72,10 +72,11 @@ function once(cache, key, make) {
   return cache.get(key);
 }
 
-function fetched(url, as) {
+// every file of the index is stored deflated (index.py): inflated as it arrives
+function inflated(url) {
   return fetch(url).then((r) => {
     if (!r.ok) throw new Error(`search index: ${r.status} for ${r.url}`);
-    return r[as]();
+    return new Response(r.body.pipeThrough(new DecompressionStream("deflate"))).arrayBuffer();
   });
 }
 
@@ -98,7 +99,7 @@ class Index {
   }
 
   load() {
-    this.ready = this.ready || fetched(this.base + "index.json", "json").then((m) => {
+    this.ready = this.ready || this.json("index.bin").then((m) => {
       this.manifest = m;
       this.stopwords = new Set(m.stopwords);
       this.firsts = m.shards.map((s) => s[0]);
@@ -111,7 +112,11 @@ class Index {
   }
 
   bytes(path) {
-    return once(this.files, path, () => fetched(this.base + path, "arrayBuffer").then((b) => new Uint8Array(b)));
+    return once(this.files, path, () => inflated(this.base + path).then((b) => new Uint8Array(b)));
+  }
+
+  json(path) {
+    return this.bytes(path).then((b) => JSON.parse(new TextDecoder().decode(b)));
   }
 
   // the shard that holds `word` if any does: the last one whose first word is <= word
@@ -135,8 +140,10 @@ class Index {
         pos.at += size;
         const df = varint(bytes, pos);
         const start = pos.at;
-        for (let k = 0; k < df; k++) { varint(bytes, pos); pos.at++; }
-        records.set(word, { word, df, bytes, start });
+        for (let k = 0; k < df; k++) varint(bytes, pos);
+        const impacts = pos.at; // the df impact bytes follow the df gaps
+        pos.at += df;
+        records.set(word, { word, df, bytes, start, impacts });
       }
       return records;
     }));
@@ -175,7 +182,6 @@ class Index {
       let doc = -1;
       for (let k = 0; k < record.df; k++) {
         doc += varint(record.bytes, pos);
-        pos.at++;
         keep[doc]++;
       }
     }
@@ -194,7 +200,7 @@ class Index {
   // what a result shows: ten papers a file, each fetched once
   fragment(doc) {
     const n = Math.floor(doc / this.manifest.bundle);
-    return once(this.bundles, n, () => fetched(`${this.base}d/${n}.json?v=${this.manifest.version}`, "json"))
+    return once(this.bundles, n, () => this.json(`d/${n}.bin?v=${this.manifest.version}`))
       .then((bundle) => bundle[doc % this.manifest.bundle]);
   }
 
@@ -226,7 +232,7 @@ class Index {
         let doc = -1;
         for (let k = 0; k < record.df; k++) {
           doc += varint(record.bytes, pos);
-          const impact = record.bytes[pos.at++];
+          const impact = record.bytes[record.impacts + k];
           const bonus = impact & scoring.title_bit ? scoring.title_bonus : 0;
           const s = weight * idf * (((impact & 0x7f) / 127) * scoring.impact_max + bonus);
           if (best[doc] === 0) touched.push(doc);
