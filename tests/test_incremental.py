@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from paperfeed.publish.incremental import output_of, remove_outputs, signature
+from paperfeed.publish.incremental import OnlyChanged, output_of, remove_outputs, signature
 
 from .conftest import ROOT
 
@@ -51,3 +51,28 @@ def test_the_signature_covers_what_shapes_every_page_but_not_generated_pages(tmp
         assert sign() != first, change
         change.write_bytes(old)
     assert sign() == first
+
+
+def test_a_dirty_build_shows_mkdocs_only_the_generated_pages_that_changed(tmp_path: Path) -> None:
+    """MkDocs' page loops see the hand-written pages, the generated pages paperfeed wrote and
+    those whose HTML is missing; every file stays in the list, so links to the others resolve."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nnav:\n  - about.md\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    names = ["about.md", "index.md", "papers/2401/2401.1.md", "papers/2401/2401.2.md", "days/2024-01-02.md",
+             "search/t/ab.bin"]
+    files = Files([File(n, config.docs_dir, config.site_dir, config.use_directory_urls) for n in names])
+    for name in ("index.html", "papers/2401/2401.1/index.html", "days/2024-01-02/index.html"):
+        (Path(config.site_dir) / name).parent.mkdir(parents=True, exist_ok=True)
+        (Path(config.site_dir) / name).write_text("built", encoding="utf-8")
+    plugin = OnlyChanged(changed=frozenset({"days/2024-01-02.md"}), generated=("index.md", "papers", "days", "search"))
+    seen = plugin.on_files(files, config=config)
+    # 2401.1 unchanged and built: hidden; 2401.2 never built: shown; the day changed; about is hand-written
+    assert [f.src_uri for f in seen.documentation_pages()] == ["about.md", "papers/2401/2401.2.md",
+                                                              "days/2024-01-02.md"]
+    assert seen.get_file_from_path("papers/2401/2401.1.md") is not None and len(seen) == len(names)
+    config.nav = None  # a nav made from the files lists every page: nothing is hidden
+    assert len(plugin.on_files(files, config=config).documentation_pages()) == 5

@@ -226,9 +226,12 @@ def test_an_incremental_build_is_the_clean_build(run, tmp_path: Path) -> None:
     note = where / "notes" / "2304" / "2304.08354" / "2026-11-26-octocat.md"
     note.parent.mkdir(parents=True)
     note.write_text("---\nauthor: octocat\ndate: 2026-11-26\n---\n\nWorth reading.\n", encoding="utf-8")
+    lost = where / "site" / "papers" / "2406" / "2406.09788" / "index.html"  # an unchanged page's HTML, gone
+    lost.unlink()
 
     result = run("--config", config, "build", "--strict", "--timings")
     assert "only what changed rebuilt" in result.output and "(0 written" not in result.output
+    assert lost.is_file()  # MkDocs was shown the unchanged pages whose HTML is missing
     # related papers: the new and edited papers' lists, and those they enter or left, not all 51
     computed = int(re.search(r"related papers: (\d+) lists computed", result.output).group(1))
     assert 2 <= computed < 20, result.output

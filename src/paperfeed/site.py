@@ -133,6 +133,15 @@ def _impacts_of(doc: search.Doc, _: None) -> dict[str, int]:
     return search.impacts(doc)
 
 
+def _title_of(paper: Paper, _: None) -> str:
+    return search.title_text(paper)
+
+
+def _text(value: object) -> bool:
+    """A result's title as a cache may hand it back: text, which the search box shows as text."""
+    return isinstance(value, str)
+
+
 def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of: dict[str, Path]) -> related.Outcome:
     """Each paper's related papers: in a build with its cache, only what the day changed."""
     try:
@@ -212,7 +221,13 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
                            trending_items=settings.trending_items).files())
     with out.timed("build the search index"):
-        indexed = search.documents(generator)
+        titles = None
+        if cache is not None:  # typesetting 100,000 titles' math is a second of every build
+            cache.derive_all("title", ((path_of[p.id], "", p) for p in generator.papers), _title_of, None,
+                             valid=_text)
+            titles = {p.id: cache.derived(path_of[p.id], "title", "", lambda p=p: search.title_text(p), valid=_text)
+                      for p in generator.papers}
+        indexed = search.documents(generator, titles=titles)
         if cache is not None:
             impacts_keys.update((d.paper.id, (taxonomy_key, d.tags, plan.digest(d.notes))) for d in indexed)
             cache.derive_all("impacts", ((path_of[d.paper.id], impacts_keys[d.paper.id], d) for d in indexed),
@@ -280,6 +295,8 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
             compact.install(config)
         if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
             parallel.install(config, changed=generated.changed if dirty else None)
+            if dirty:
+                incremental.install(config, changed=generated.changed, generated=GENERATED)
         with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
             mkdocs_build(config, dirty=dirty, serve_url=serve_url)
     except (Abort, ConfigurationError) as exc:
