@@ -353,6 +353,25 @@ def test_a_page_written_by_someone_else_is_made_again(run, tmp_path: Path) -> No
         encoding="utf-8")
 
 
+def test_pages_a_preview_wrote_are_rendered_by_the_next_build(run, tmp_path: Path) -> None:
+    """paperfeed serve writes docs/ with its own cache: a paper edited during a preview already
+    has the right Markdown when the next build comes, which must still render its HTML."""
+    from paperfeed.config import Settings
+    from paperfeed.site import generate
+
+    where = project(tmp_path)
+    build(run, where)
+    paper = where / "papers" / "2308" / "2308.07686.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("Boosting", "Previewed"), encoding="utf-8")
+    generate(settings=Settings(root=where), config_file=where / "mkdocs.yml")  # what the preview writes
+    assert "only what changed rebuilt" in build(run, where).output
+    page = where / "site" / "papers" / "2308" / "2308.07686" / "index.html"
+    assert "Previewed" in page.read_text(encoding="utf-8")
+    run("--config", str(where / "mkdocs.yml"), "build", "--clean", "--site-dir", str(tmp_path / "clean"))
+    incremental, clean = tree(where / "site"), tree(tmp_path / "clean")
+    assert [name for name in sorted(set(clean) | set(incremental)) if incremental.get(name) != clean.get(name)] == []
+
+
 def test_lean_headers_follow_a_forks_nav(run, tmp_path: Path) -> None:
     where = project(tmp_path)
     config = where / "mkdocs.yml"

@@ -58,6 +58,8 @@ class Generated:
     related: tuple[int, int] = (0, 0)
     #: the docs paths this build wrote
     changed: frozenset[str] = frozenset()
+    #: the generated pages left alone: what they show and their file are as the last build left them
+    unchanged: frozenset[str] = frozenset()
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -242,7 +244,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
     out.pages, out.written, out.deleted, out.papers = len(pages) + len(unchanged), len(written), len(deleted), \
         report.papers
-    out.changed = frozenset(written)
+    out.changed, out.unchanged = frozenset(written), unchanged
     out.keys = {**{path: ("", 0) for path in pages},
                 **{path: (key, _mtime(docs / path)) if key else ("", 0) for path, (key, _) in planned.items()}}
     out.latest = generator.day_list[-1] if generator.day_list else None
@@ -296,7 +298,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
         if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
             parallel.install(config, changed=generated.changed if dirty else None)
             if dirty:
-                incremental.install(config, changed=generated.changed, generated=GENERATED)
+                incremental.install(config, unchanged=generated.unchanged)
         with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
             mkdocs_build(config, dirty=dirty, serve_url=serve_url)
     except (Abort, ConfigurationError) as exc:

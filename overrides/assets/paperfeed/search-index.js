@@ -189,7 +189,8 @@ class Index {
   }
 
   async filter(name) {
-    const bytes = await this.bytes(`f/${name}.bin`);
+    // a filter file keeps its name while its papers change: the archive's version names this one
+    const bytes = await this.bytes(`f/${name}.bin?v=${this.manifest.version}`);
     const keep = new Uint8Array(this.manifest.docs);
     const pos = { at: 0 };
     let doc = -1;

@@ -96,7 +96,9 @@ function mount(box) {
     try {
       await index.load();
     } catch (error) {
-      meta.textContent = "Search is not available: the search index is missing.";
+      meta.textContent = typeof DecompressionStream === "undefined"
+        ? "Search needs a newer browser: this one cannot read the search index."
+        : "Search is not available: the search index is missing.";
       throw error;
     }
     if (tagSelect.options.length === 1) {

@@ -13,9 +13,11 @@ MkDocs' dirty build then skips the rest. What it cannot know is guarded here:
 - Pages the archive no longer has (a paper moved from its title slug to its
   arXiv id) are removed from the site, since a dirty build removes nothing.
 - MkDocs would still make a page object of each of 100,000 unchanged papers (10
-  s of a daily update), asking each file its mtime twice: ``OnlyChanged`` lets it
-  see, of the generated pages, only those paperfeed wrote (and any whose HTML is
-  missing). The others stay in the file list, so links to them resolve as before.
+  s of a daily update), asking each file its mtime twice: ``OnlyChanged`` hides
+  from it the generated pages paperfeed left alone (what they show and their file
+  are as the last build left them), unless their HTML is missing. The others,
+  written now or by someone else (``paperfeed serve``), MkDocs checks as ever.
+  Hidden pages stay in the file list, so links to them resolve as before.
 - The build date MkDocs puts in ``sitemap.xml`` (and its gzip header) is the
   archive's last day (as ``SOURCE_DATE_EPOCH``, unless the environment sets
   one), so the same archive gives the same bytes whenever and however it is built.
@@ -170,14 +172,10 @@ class _Some(Files):
 
 
 class OnlyChanged(BasePlugin):
-    """In a dirty build, hide from MkDocs' page loops the generated pages that did not change."""
+    """In a dirty build, hide from MkDocs' page loops the generated pages left ``unchanged``."""
 
-    def __init__(self, *, changed: frozenset[str], generated: tuple[str, ...]) -> None:
-        self.changed = changed
-        self.generated = generated
-
-    def _generated(self, src_uri: str) -> bool:
-        return src_uri in self.generated or src_uri.split("/", 1)[0] in self.generated
+    def __init__(self, *, unchanged: frozenset[str]) -> None:
+        self.unchanged = unchanged
 
     @event_priority(-100)  # after every other plugin has added or removed files
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -185,11 +183,10 @@ class OnlyChanged(BasePlugin):
             return files
 
         def wanted(file: File) -> bool:
-            return (file.src_uri in self.changed or not self._generated(file.src_uri)
-                    or not os.path.exists(file.abs_dest_path))
+            return file.src_uri not in self.unchanged or not os.path.exists(file.abs_dest_path)
         return _Some(files, wanted)
 
 
-def install(config: MkDocsConfig, *, changed: frozenset[str], generated: tuple[str, ...]) -> None:
-    """Register :class:`OnlyChanged` for a dirty build that wrote the docs paths ``changed``."""
-    config.plugins["paperfeed/only-changed"] = OnlyChanged(changed=changed, generated=generated)
+def install(config: MkDocsConfig, *, unchanged: frozenset[str]) -> None:
+    """Register :class:`OnlyChanged` for a dirty build that left the docs paths ``unchanged``."""
+    config.plugins["paperfeed/only-changed"] = OnlyChanged(unchanged=unchanged)

@@ -152,7 +152,8 @@ def _json(value: object) -> bytes:
 
 
 def _name(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=6).hexdigest()
+    # the format is named too: a browser must never take a cached shard of another format for this one
+    return hashlib.blake2b(data, digest_size=6, salt=f"paperfeed{FORMAT}".encode()).hexdigest()
 
 
 def fragment(doc: Doc) -> dict[str, object]:
@@ -227,9 +228,14 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
             _gaps(out, numbers)
             files[f"{ROOT}/f/{prefix}-{key}.bin"] = deflated(bytes(out))
 
-    version = hashlib.blake2b("\n".join(d.paper.id for d in ordered).encode(), digest_size=6).hexdigest()
+    # result and filter files keep their names while what they hold changes (a title, a retagging):
+    # the browser asks for them with this version, a digest of every file, so it never mixes two builds'
+    version = hashlib.blake2b(digest_size=6)
+    for path in sorted(files):
+        data = files[path]
+        version.update(path.encode() + b"\0" + (data if isinstance(data, bytes) else data.encode()))
     manifest = {
-        "format": FORMAT, "version": version, "docs": len(ordered), "bundle": BUNDLE,
+        "format": FORMAT, "version": version.hexdigest(), "docs": len(ordered), "bundle": BUNDLE,
         "scoring": {"impact_max": IMPACT_MAX, "title_bonus": TITLE_BONUS, "title_bit": TITLE_BIT},
         "stopwords": sorted(STOPWORDS),
         "tags": [[slug, name, len(by_tag[slug])] for slug, name in tags if by_tag.get(slug)],
