@@ -59,6 +59,17 @@ def first_page(site: Path) -> str:
     return next(site.glob("papers/*/*/index.html")).parent.relative_to(site).as_posix() + "/"
 
 
+def _size(request) -> int:  # noqa: ANN001 - playwright's Request
+    """A finished request's bytes; 0 for one that finishes as its page closes (after the results)."""
+    from playwright.sync_api import Error
+
+    try:
+        sizes = request.sizes()
+    except Error:
+        return 0
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
 def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[Query]:
     from playwright.sync_api import sync_playwright
 
@@ -72,8 +83,7 @@ def measure(site: Path, queries: tuple[str, ...] = QUERIES) -> list[Query]:
             page.add_init_script(_PROBE)
             page.goto(base + landing, wait_until="load")
             fetched: list[int] = []
-            page.on("requestfinished", lambda r, fetched=fetched: fetched.append(
-                r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+            page.on("requestfinished", lambda r, fetched=fetched: fetched.append(_size(r)))
             box = page.locator("input.md-search__input")
             box.click()
             box.press_sequentially(query, delay=KEY_DELAY_MS)

@@ -204,9 +204,10 @@ def report(rows: list[Row], chart_name: str) -> str:
               f"less]({chart_name})", "",
               "The daily update costs what the day changed: the build cache (`.cache/paperfeed/`, which the "
               "publish workflow restores) keeps each paper's parsed record, tags and search words; only the pages "
-              "whose content changed are generated, written and rendered. What remains grows with the archive: "
-              "reading every file's bytes to see if it changed, loading the cache, and cutting the search index's "
-              "shards anew.", "",
+              "whose content changed are generated, written and rendered (MkDocs is shown no other generated "
+              "page). What remains grows with the archive: checking every paper file (a fresh checkout "
+              "re-hashes them), loading the whole cache, MkDocs listing every file, and cutting the search "
+              "index anew from every paper's words.", "",
               "The fresh checkout is the publish workflow's situation: the project copied to another folder, "
               "every file git tracks given a new mtime, and the build cache, the generated pages and site/ as "
               "actions/cache restores them. A clean build uses every core: the per-paper work (reading, tagging, "
