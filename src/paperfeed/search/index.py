@@ -45,8 +45,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
+
 from paperfeed.model import Paper
-from paperfeed.search.postings import records
+from paperfeed.search.postings import records, varints
 from paperfeed.search.tokens import STOPWORDS, author_token, short_words, words
 
 ROOT = "search"
@@ -128,18 +130,9 @@ def impacts(doc: Doc) -> dict[str, int]:
     return out
 
 
-def _varint(out: bytearray, value: int) -> None:
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-
-
-def _gaps(out: bytearray, numbers: Iterable[int]) -> None:
-    last = -1
-    for n in numbers:
-        _varint(out, n - last)
-        last = n
+def _gaps(numbers: Sequence[int]) -> bytes:
+    """A filter file: the gaps between the paper numbers (the first counts from -1), as varints."""
+    return varints(np.diff(np.asarray(numbers, dtype=np.int64), prepend=-1))[0].tobytes()
 
 
 def deflated(data: bytes) -> bytes:
@@ -224,9 +217,7 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
 
     for prefix, groups in (("tag", by_tag), ("year", by_year), ("cat", by_category)):
         for key, numbers in groups.items():
-            out = bytearray()
-            _gaps(out, numbers)
-            files[f"{ROOT}/f/{prefix}-{key}.bin"] = deflated(bytes(out))
+            files[f"{ROOT}/f/{prefix}-{key}.bin"] = deflated(_gaps(numbers))
 
     # result and filter files keep their names while what they hold changes (a title, a retagging):
     # the browser asks for them with this version, a digest of every file, so it never mixes two builds'
