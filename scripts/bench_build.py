@@ -46,6 +46,8 @@ class Build:
     summary: str = ""
     #: related papers: lists computed in full, lists changed
     related: tuple[int, int] = (0, 0)
+    #: the build's peak memory (MB) when each stage ended
+    peaks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,15 +98,16 @@ def run_build(project: Path, *args: str, code: Path | None = None) -> Build:
         text = out.read()
         if proc.returncode:
             raise SystemExit(f"build failed:\n{text}\n{err.read()}")
-    timings = {}
+    timings: dict[str, float] = {}
+    peaks: dict[str, int] = {}
     related = (0, 0)
     for line in text.splitlines():
-        value, sep, stage = line.strip().partition(" s  ")
-        if sep and value.replace(".", "").isdigit():
-            timings[stage] = float(value)
+        if found := re.match(r"\s*([\d.]+) s\s+([\d,]+) MB  (.+)$", line):  # seconds, peak by its end, stage
+            timings[found.group(3)] = float(found.group(1))
+            peaks[found.group(3)] = int(found.group(2).replace(",", ""))
         if found := re.match(r"related papers: ([\d,]+) lists computed in full, ([\d,]+) changed", line):
             related = (int(found.group(1).replace(",", "")), int(found.group(2).replace(",", "")))
-    return Build(seconds, usage.ru_maxrss / 1024, timings, text.strip().splitlines()[-1], related)
+    return Build(seconds, usage.ru_maxrss / 1024, timings, text.strip().splitlines()[-1], related, peaks)
 
 
 def measure_site(site: Path) -> Site:

@@ -270,6 +270,13 @@ def report(rows: list[Row], chart_name: str) -> str:
     lines += [f"| {stage} | {seconds:.2f} |" for stage, seconds in sorted(mid.clean.timings.items(),
                                                                          key=lambda kv: -kv[1])]
     big = max(rows, key=lambda r: r.papers)
+    if big.clean.peaks:
+        lines += ["", f"## Where the memory goes ({big.papers:,} papers, clean build)", "",
+                  "The build process's peak memory when each stage ended, in the order they run (`paperfeed build "
+                  "--timings`); the processes that render pages and the per-paper workers are forked from it.", "",
+                  "| stage | seconds | peak by its end |", "|---|---:|---:|"]
+        lines += [f"| {stage} | {big.clean.timings[stage]:.2f} | {peak:,} MB |" for stage, peak in
+                  big.clean.peaks.items()]
     if big.checkout:
         lines += ["", f"## Where the time goes ({big.papers:,} papers + {bench_build.DAY}, daily update in a fresh "
                   "checkout)", "", f"{big.checkout.seconds:.1f} s in all, of which:", "", "| stage | seconds |",

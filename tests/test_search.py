@@ -10,13 +10,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from paperfeed.model import Paper
 from paperfeed.pages.context import Context, Options
 from paperfeed.tagging import Taxonomy
 from paperfeed.search import files
-from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts
+from paperfeed.search.index import BUNDLE, SHARD_BYTES, TITLE_BIT, Doc, impacts, packed, unpacked
 from paperfeed.search.tokens import words
 
 from .conftest import FIXTURES, ROOT
@@ -56,6 +57,20 @@ def test_a_title_word_weighs_more_than_an_abstract_word_and_is_marked() -> None:
     assert found["sparse"] & TITLE_BIT and found["attention"] & TITLE_BIT and not found["dense"] & TITLE_BIT
     assert (found["sparse"] & 0x7F) > (found["dense"] & 0x7F)
     assert all(1 <= (v & 0x7F) <= 127 for v in found.values())
+
+
+def test_packed_words_are_the_impacts_and_a_cache_cannot_slip_others_in() -> None:
+    """A build cache keeps a paper's search words packed (two strings); what it hands back is
+    used only when it is exactly what ``packed`` makes."""
+    doc = Doc(paper("2401.00001", "Sparse attention", "We study dense attention.", authors=["Jane Doe"]),
+              "papers/2401/2401.00001/", "Sparse attention", (), ())
+    found, weights = unpacked(packed(doc))
+    assert dict(zip(found, weights, strict=True)) == impacts(doc) and "@jane doe" in found
+    assert unpacked(["", ""]) == ([], b"")
+    for bad in ({"sparse": 1}, ["a\nb", "01"], ["a\na", "0101"], ["a", "00"], ["a", "zz"], ["a\n\nb", "010101"],
+                ["a", 1], ["a", "01", "x"]):
+        with pytest.raises(ValueError):
+            unpacked(bad)
 
 
 def test_index_round_trip_ranking_data_and_filters() -> None:
@@ -177,13 +192,15 @@ def test_every_record_at_once_is_each_record_by_hand() -> None:
     papers[2999] = {"rare": 200}  # a gap of 2,999 after -1: two bytes
     papers.extend({} for _ in range(20_000))
     papers.append({"rare": 3, "graph": 128})  # a gap past 16,383: three bytes
-    words = [w for p in papers for w in p]
-    ordered, buffer, ends = records(words, [i for p in papers for i in p.values()], [len(p) for p in papers])
-    assert ordered == sorted(set(words), key=utf16)
+    words = list(dict.fromkeys(w for p in papers for w in p))  # numbered as first seen, as index.build does
+    ids = np.array([words.index(w) for p in papers for w in p], dtype=np.int32)
+    ordered, buffer, ends = records(words, ids, np.array([i for p in papers for i in p.values()], dtype=np.uint8),
+                                    np.array([len(p) for p in papers], dtype=np.int32))
+    assert ordered == sorted(words, key=utf16)
     expected, at = b"", []
     for word in ordered:
         expected += _record_by_hand(word, [(n, p[word]) for n, p in enumerate(papers) if word in p])
         at.append(len(expected))
     assert buffer.tobytes() == expected and ends == at
-    none, nothing, no_ends = records([], [], [])
+    none, nothing, no_ends = records([], np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(0, np.int32))
     assert (none, nothing.size, no_ends) == ([], 0, [])

@@ -226,7 +226,7 @@ def enrich(ctx: click.Context, table: Path | None, api_url: str | None, papers: 
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (as the publish workflow does).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site.")
 @click.option("--clean", is_flag=True, help="Rebuild everything, not only what changed since the last build.")
-@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took, and the build's peak memory when it ended.")
 @click.option("--allow-empty", is_flag=True, help="Build even when the archive holds no paper (an empty site).")
 @clikit.papers_option
 @click.pass_context
@@ -257,7 +257,7 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
         click.echo(f"note: {notice}", err=True)
     if timings:
         for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
-            click.echo(f"{seconds:8.2f} s  {stage}")
+            click.echo(f"{seconds:8.2f} s  {result.peaks.get(stage, 0):>7,} MB  {stage}")
         computed, changed = result.related
         click.echo(f"related papers: {computed:,} lists computed in full, {changed:,} changed")
     how = "only what changed rebuilt" if result.incremental else "clean build"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from paperfeed import related, search
 from paperfeed.archive.check import Report, check
-from paperfeed.publish.tree import sync_tree
+from paperfeed.publish.tree import Tree
 from paperfeed.config import Settings, read_mkdocs_yml
 from paperfeed.model import Paper
 from paperfeed.feeds.build import Feeds
@@ -52,6 +53,8 @@ class Generated:
     incremental: bool = False
     #: seconds spent in each stage (``paperfeed build --timings``)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the process's peak memory (MB) when each stage ended
+    peaks: dict[str, int] = field(default_factory=dict)
     #: what the build wants said (a build cache it could not read)
     notices: list[str] = field(default_factory=list)
     #: related papers: the lists computed in full, and the lists that changed
@@ -68,6 +71,7 @@ class Generated:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+            self.peaks[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def _mtime(path: Path) -> int:
@@ -100,13 +104,12 @@ def _slugs(value: object) -> bool:
 
 
 def _impacts(value: object) -> bool:
-    """Search words as a cache may hand them back. Checked for every paper on every build:
-    builtins' own loops, not a generator, so 100,000 papers take a fraction of a second."""
-    if not isinstance(value, dict):
+    """Search words as a cache may hand them back (``search.packed``)."""
+    try:
+        search.unpacked(value)
+    except ValueError:
         return False
-    impacts = value.values()
-    return (set(map(type, value)) <= {str} and set(map(type, impacts)) <= {int}
-            and (not value or (min(impacts) > 0 and max(impacts) < 256)))
+    return True
 
 
 def _features(value: object) -> bool:
@@ -131,8 +134,8 @@ def _tags_of(paper: Paper, taxonomy: Taxonomy) -> list[str]:
     return taxonomy.tags_for(paper)
 
 
-def _impacts_of(doc: search.Doc, _: None) -> dict[str, int]:
-    return search.impacts(doc)
+def _impacts_of(doc: search.Doc, _: None) -> list[str]:
+    return search.packed(doc)
 
 
 def _title_of(paper: Paper, _: None) -> str:
@@ -184,6 +187,10 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     papers = [shown(e.paper) for e in report.entries]  # what pages show: tagging never reads a 1 MB abstract
     path_of = {e.paper.id: e.path for e in report.entries}
     docs = config_file.parent / str(mkdocs.get("docs_dir") or "docs")
+    try:  # before anything is written: a wrong icon in mkdocs.yml stops the build here
+        assets = {lean.SPRITE: lean.sprite(mkdocs, config_file.parent), lean.PALETTE: lean.palette_script(mkdocs)}
+    except lean.IconError as exc:
+        raise BuildError(f"{config_file}: {exc}") from None
 
     # What each paper gives (its tags, its search words, its pages) is redone only when
     # its file, its notes, the taxonomy or the options changed.
@@ -207,20 +214,25 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
                               and cache.pages.get(path, ("", 0)) == (key, _mtime(docs / path)))
         todo = [(path, make) for path, (_, make) in planned.items() if path not in unchanged]
-        pages: dict[str, str | bytes] = {path: make() for path, make in todo if not path.startswith("trending/")}
+        tree = Tree(docs)  # each page written as it is made: 100,000 pages' text is never held at once
+        for path, make in todo:
+            if not path.startswith("trending/"):
+                tree.put(path, make())
     with out.timed("generate the trending pages"):
-        pages.update((path, make()) for path, make in todo if path.startswith("trending/"))
+        for path, make in todo:
+            if path.startswith("trending/"):
+                tree.put(path, make())
 
     impacts_keys: dict[str, tuple] = {}  # what each paper's search words depend on, besides its file
 
-    def impacts_of(doc: search.Doc) -> dict[str, int]:
+    def impacts_of(doc: search.Doc) -> list[str]:
         if cache is None:
-            return search.impacts(doc)
+            return search.packed(doc)
         return cache.derived(path_of[doc.paper.id], "impacts", impacts_keys[doc.paper.id],
-                             lambda: search.impacts(doc), valid=_impacts)
+                             lambda: search.packed(doc), valid=_impacts)
 
     with out.timed("make the feeds"):
-        pages.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
+        tree.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
                            trending_items=settings.trending_items).files())
     with out.timed("build the search index"):
         titles = None
@@ -234,18 +246,14 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
             impacts_keys.update((d.paper.id, (taxonomy_key, d.tags, plan.digest(d.notes))) for d in indexed)
             cache.derive_all("impacts", ((path_of[d.paper.id], impacts_keys[d.paper.id], d) for d in indexed),
                              _impacts_of, None, valid=_impacts)
-        pages.update(search.files(generator, impacts_of=impacts_of, docs=indexed))
-    try:
-        pages[lean.SPRITE] = lean.sprite(mkdocs, config_file.parent)
-        pages[lean.PALETTE] = lean.palette_script(mkdocs)
-    except lean.IconError as exc:
-        raise BuildError(f"{config_file}: {exc}") from None
-    with out.timed("write what changed into docs/"):
-        written, deleted = sync_tree(docs, pages, owned=GENERATED, keep=unchanged)
-    out.pages, out.written, out.deleted, out.papers = len(pages) + len(unchanged), len(written), len(deleted), \
-        report.papers
-    out.changed, out.unchanged = frozenset(written), unchanged
-    out.keys = {**{path: ("", 0) for path in pages},
+        tree.update(search.files(generator, impacts_of=impacts_of, docs=indexed))
+    tree.update(assets)
+    with out.timed("remove what is stale from docs/"):
+        deleted = tree.prune(owned=GENERATED, keep=unchanged)
+    out.pages, out.written, out.deleted, out.papers = len(tree.paths) + len(unchanged), len(tree.written), \
+        len(deleted), report.papers
+    out.changed, out.unchanged = frozenset(tree.written), unchanged
+    out.keys = {**{path: ("", 0) for path in tree.paths},
                 **{path: (key, _mtime(docs / path)) if key else ("", 0) for path, (key, _) in planned.items()}}
     out.latest = generator.day_list[-1] if generator.day_list else None
     return out
@@ -272,10 +280,11 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
     except OSError as exc:
         raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
 
-    loaded = time.perf_counter() - start
+    loaded, peak = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     generated = generate(settings=settings, config_file=config_file, cache=cache)
     generated.notices += [cache.notice] if cache.notice else []
     generated.timings["load the build cache"] = loaded
+    generated.peaks = {"load the build cache": peak, **generated.peaks}  # in the order the stages ran
     if generated.papers == 0 and not allow_empty:
         raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
                          "(--allow-empty builds an empty site)")

@@ -7,6 +7,11 @@ block extractor, and building a Markdown instance with every extension for the
 page: at 10,000 papers that was a third of the build. For these pages this
 plugin skips Markdown and hands MkDocs the same HTML.
 
+MkDocs reads every page before it renders the first, and keeps each page's
+Markdown and HTML to the end: at 100,000 papers, gigabytes. Once every other
+plugin has seen a prerendered page's HTML (``on_page_content``), this plugin lets
+go of both and reads the HTML again from the file when the page is rendered.
+
 ``paperfeed build`` adds the plugin to the loaded config; MkDocs or Zensical
 building ``mkdocs.yml`` directly convert the same blocks to the same HTML (a test
 compares the two builds byte for byte).
@@ -18,13 +23,16 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import meta
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 _ID = re.compile(r'\sid="([^"]+)"')
 
@@ -39,6 +47,11 @@ def _render(page: Page, body: str, config: MkDocsConfig, files: Files) -> None:
     page.content = as_markdown_would(body)
     page.toc = get_toc([])
     page.present_anchor_ids = set(_ID.findall(body))
+    del page.render  # the partial holding the body: Page.render again
+
+
+#: An attribute set on the pages whose HTML is read again when they are rendered.
+_LATER = "_paperfeed_html_later"
 
 
 class PrerenderedPlugin(BasePlugin):
@@ -48,6 +61,31 @@ class PrerenderedPlugin(BasePlugin):
         if page.meta.get("prerendered") is True:
             page.render = functools.partial(_render, page, markdown)  # type: ignore[method-assign]
         return markdown
+
+    @event_priority(-100)  # after every other plugin has seen the HTML
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.meta.get("prerendered") is True:
+            setattr(page, _LATER, True)
+            page.markdown = ""
+            return ""
+        return html
+
+    @event_priority(100)  # before any other plugin reads the page
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if getattr(page, _LATER, False):
+            # as MkDocs read it: the file's text after its front matter (which it parsed as a mapping
+            # the first time, as page.meta shows: not parsed again, YAML would cost more than the rest)
+            text = page.file.content_string
+            found = meta.YAML_RE.match(text)
+            page.content = as_markdown_would(text[found.end():].lstrip("\n") if found else text)
+        return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if getattr(page, _LATER, False):
+            page.content = ""
+        return output
 
 
 def install(config: MkDocsConfig) -> None:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from paperfeed.pages.paths import paper_md, url_of
 from paperfeed.model import Paper
 from paperfeed.pages.render import rich_text, visible_text
-from paperfeed.search.index import ROOT, Doc, build, impacts
+from paperfeed.search.index import ROOT, Doc, build, impacts, packed, unpacked
 
 if TYPE_CHECKING:
     from paperfeed.pages.context import Context
 
-__all__ = ["ROOT", "Doc", "documents", "files", "impacts", "title_text"]
+__all__ = ["ROOT", "Doc", "documents", "files", "impacts", "packed", "title_text", "unpacked"]
 
 
 def title_text(paper: Paper) -> str:
@@ -32,7 +32,7 @@ def documents(pages: Context, *, titles: Mapping[str, str] | None = None) -> lis
             for paper in pages.papers]
 
 
-def files(pages: Context, *, impacts_of: Callable[[Doc], dict[str, int]] = impacts,
+def files(pages: Context, *, impacts_of: Callable[[Doc], list[str]] = packed,
           docs: list[Doc] | None = None) -> dict[str, str | bytes]:
     """The search index of every paper the site shows (``docs``, if made already), keyed by path under docs/."""
     name = pages.taxonomy.name

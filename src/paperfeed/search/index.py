@@ -40,6 +40,7 @@ import hashlib
 import json
 import os
 import zlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -130,6 +131,26 @@ def impacts(doc: Doc) -> dict[str, int]:
     return out
 
 
+def packed(doc: Doc) -> list[str]:
+    """``impacts(doc)`` as a build cache keeps it: the words, a line each, and their impacts
+    in hex, in the same order. Two strings decode in microseconds and take a tenth of the
+    memory of a mapping of 150 words (at 100,000 papers, a gigabyte less)."""
+    found = impacts(doc)
+    return ["\n".join(found), bytes(found.values()).hex()]
+
+
+def unpacked(value: object) -> tuple[list[str], bytes]:
+    """The words and impacts of a ``packed`` value; ValueError unless it is what ``packed``
+    makes (a build cache is data, not trusted)."""
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], str)):
+        raise ValueError("not a pair of strings")
+    found = value[0].split("\n") if value[0] else []
+    weights = bytes.fromhex(value[1])
+    if len(weights) != len(found) or 0 in weights or "" in found or len(set(found)) != len(found):
+        raise ValueError("not one impact for each of distinct words")
+    return found, weights
+
+
 def _gaps(numbers: Sequence[int]) -> bytes:
     """A filter file: the gaps between the paper numbers (the first counts from -1), as varints."""
     return varints(np.diff(np.asarray(numbers, dtype=np.int64), prepend=-1))[0].tobytes()
@@ -170,22 +191,23 @@ def order(docs: Iterable[Doc]) -> list[Doc]:
 
 
 def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
-          impacts_of: Callable[[Doc], dict[str, int]] = impacts) -> dict[str, str | bytes]:
+          impacts_of: Callable[[Doc], list[str]] = packed) -> dict[str, str | bytes]:
     """Every file of the search index, keyed by its path in the site. ``tags`` is
-    (slug, name) in the order the filter lists them; ``impacts_of`` may answer from
-    a cache."""
+    (slug, name) in the order the filter lists them; ``impacts_of`` gives a paper's
+    ``packed`` words (it may answer from a cache)."""
     ordered = order(docs)
-    words: list[str] = []
-    weights: list[int] = []
-    counts: list[int] = []
+    # every word once, numbered as first seen; postings hold its number (ten million at 100,000 papers)
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    ids, weights, counts = array("i"), bytearray(), array("i")
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_year: dict[int, list[int]] = defaultdict(list)
     by_category: dict[str, list[int]] = defaultdict(list)
     files: dict[str, str | bytes] = {}
     for number, doc in enumerate(ordered):
-        found = impacts_of(doc)
-        words += found
-        weights += found.values()
+        found, impacts_found = unpacked(impacts_of(doc))
+        ids.extend(map(vocabulary.__getitem__, found))
+        weights += impacts_found
         counts.append(len(found))
         for slug in doc.tags:
             by_tag[slug].append(number)
@@ -198,8 +220,9 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
         bundle = [fragment(doc) for doc in ordered[start:start + BUNDLE]]
         files[f"{ROOT}/d/{start // BUNDLE}.bin"] = _json(bundle)
 
-    in_order, buffer, ends = records(words, weights, counts)
-    del words, weights
+    in_order, buffer, ends = records(list(vocabulary), np.frombuffer(ids, dtype=np.int32),
+                                     np.frombuffer(weights, dtype=np.uint8), np.frombuffer(counts, dtype=np.int32))
+    del vocabulary, ids, weights
     cuts: list[tuple[int, int, int]] = []  # each shard's first word, and where its bytes start and end
     first = start = 0
     for i, end in enumerate(ends):
