@@ -385,3 +385,21 @@ def test_lean_headers_follow_a_forks_nav(run, tmp_path: Path) -> None:
         links = {text_of(a): a.get("href") for a in nav.xpath(".//a")}
         assert links["Today"] == "../../.." and links["Project"] == "../../../about/"  # a section: its first page
         assert links["Code"] == "https://example.org/code"  # an outside link
+
+
+def test_the_cycle_collector_rests_while_pages_are_made_and_works_again_after(run, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    import gc
+
+    from paperfeed import site
+
+    seen = []
+    generate = site.generate
+
+    def spy(**kw):
+        seen.append(gc.isenabled())
+        return generate(**kw)
+
+    monkeypatch.setattr(site, "generate", spy)
+    build(run, project(tmp_path))
+    assert seen == [False] and gc.isenabled()
