@@ -30,18 +30,32 @@ class _Spy(BasePlugin):
         return context
 
 
-def test_pages_are_read_again_when_rendered_not_held(run, tmp_path: Path, monkeypatch) -> None:
-    where = project(tmp_path)
+class _Editor(BasePlugin):
+    """A plugin of a fork's mkdocs.yml that changes one page's HTML (as a hook or glightbox would)."""
+
+    def on_page_content(self, html, /, *, page, config, files):
+        return html + "<p>edited</p>" if page.file.src_uri == "papers/2308/2308.07686.md" else html
+
+
+def _build_with(run, where: Path, monkeypatch, *before: BasePlugin) -> _Spy:
     spy = _Spy()
     install = prerendered.install
 
     def with_spy(config) -> None:
+        for i, plugin in enumerate(before):  # registered as mkdocs.yml's plugins are: before paperfeed's
+            config.plugins[f"fork-{i}"] = plugin
         install(config)
         config.plugins["spy"] = spy
 
     monkeypatch.setattr(prerendered, "install", with_spy)
     monkeypatch.setattr(site.parallel, "install", lambda config, **kw: None)  # one process: the spy sees every page
     run("--config", str(where / "mkdocs.yml"), "build")
+    return spy
+
+
+def test_pages_are_read_again_when_rendered_not_held(run, tmp_path: Path, monkeypatch) -> None:
+    where = project(tmp_path)
+    spy = _build_with(run, where, monkeypatch)
     paper = "papers/2308/2308.07686.md"
     assert spy.held[paper] == ("", "")  # neither its Markdown nor its HTML waits in memory
     assert spy.held["about.md"][1]  # a hand-written page is MkDocs' own business
@@ -49,3 +63,13 @@ def test_pages_are_read_again_when_rendered_not_held(run, tmp_path: Path, monkey
     assert spy.rendered[paper] == body and "<h2 id=\"abstract\">" in body
     html = (where / "site" / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
     assert "pf-abstract" in html
+
+
+def test_a_page_another_plugin_changed_keeps_its_html(run, tmp_path: Path, monkeypatch) -> None:
+    where = project(tmp_path)
+    spy = _build_with(run, where, monkeypatch, _Editor())
+    paper = "papers/2308/2308.07686.md"
+    assert spy.held[paper][1].endswith("<p>edited</p>") and spy.rendered[paper].endswith("<p>edited</p>")
+    assert spy.held["papers/2309/2309.03130.md"] == ("", "")  # the others are let go of as before
+    html = (where / "site" / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
+    assert "<p>edited</p>" in html

@@ -68,7 +68,7 @@ def test_packed_words_are_the_impacts_and_a_cache_cannot_slip_others_in() -> Non
     assert dict(zip(found, weights, strict=True)) == impacts(doc) and "@jane doe" in found
     assert unpacked(["", ""]) == ([], b"")
     for bad in ({"sparse": 1}, ["a\nb", "01"], ["a\na", "0101"], ["a", "00"], ["a", "zz"], ["a\n\nb", "010101"],
-                ["a", 1], ["a", "01", "x"]):
+                ["a", 1], ["a", "01", "x"], ["\udc80", "01"]):
         with pytest.raises(ValueError):
             unpacked(bad)
 

@@ -256,7 +256,7 @@ def build(ctx: click.Context, strict: bool, site_dir: Path | None, clean: bool, 
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if timings:
-        for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
+        for stage, seconds in result.timings.items():  # in the order they ran
             click.echo(f"{seconds:8.2f} s  {result.peaks.get(stage, 0):>7,} MB  {stage}")
         computed, changed = result.related
         click.echo(f"related papers: {computed:,} lists computed in full, {changed:,} changed")

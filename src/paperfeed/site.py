@@ -1,7 +1,7 @@
 """``paperfeed build`` and ``serve``: archive → Markdown pages → MkDocs + Material → site/.
 
-Pelican's pipeline: read and validate everything, then generate, then write.
-Nothing is written when any paper file is broken. A build redoes only what
+Pelican's pipeline: read and validate everything, then generate (each page
+written as it is made). Nothing is written when any paper file is broken. A build redoes only what
 changed since the last one: the build cache (publish/cache.py) keeps what each
 paper file gave, generated pages are written only when their bytes change, and
 MkDocs renders only those (publish/incremental.py).
@@ -13,8 +13,8 @@ import datetime as dt
 import gc
 import os
 import re
-import resource
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,7 +72,17 @@ class Generated:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
-            self.peaks[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            self.peaks[stage] = peak_mb()
+
+
+def peak_mb() -> int:
+    """This process's peak memory so far, in MB (0 where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak >> 20 if sys.platform == "darwin" else peak >> 10  # bytes on macOS, KB elsewhere
 
 
 @contextmanager
@@ -296,11 +306,12 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
             cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
         except OSError as exc:
             raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
-        loaded, peak = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        loaded, peak = time.perf_counter() - start, peak_mb()
         generated = generate(settings=settings, config_file=config_file, cache=cache)
     generated.notices += [cache.notice] if cache.notice else []
-    generated.timings["load the build cache"] = loaded
-    generated.peaks = {"load the build cache": peak, **generated.peaks}  # in the order the stages ran
+    # in the order the stages ran
+    generated.timings = {"load the build cache": loaded, **generated.timings}
+    generated.peaks = {"load the build cache": peak, **generated.peaks}
     if generated.papers == 0 and not allow_empty:
         raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
                          "(--allow-empty builds an empty site)")

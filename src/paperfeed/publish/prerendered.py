@@ -10,7 +10,8 @@ plugin skips Markdown and hands MkDocs the same HTML.
 MkDocs reads every page before it renders the first, and keeps each page's
 Markdown and HTML to the end: at 100,000 papers, gigabytes. Once every other
 plugin has seen a prerendered page's HTML (``on_page_content``), this plugin lets
-go of both and reads the HTML again from the file when the page is rendered.
+go of both and reads the HTML again from the file when the page is rendered, when
+the HTML is the file's text: a page another plugin changed keeps its HTML.
 
 ``paperfeed build`` adds the plugin to the loaded config; MkDocs or Zensical
 building ``mkdocs.yml`` directly convert the same blocks to the same HTML (a test
@@ -42,15 +43,21 @@ def as_markdown_would(body: str) -> str:
     return body.strip()
 
 
-def _render(page: Page, body: str, config: MkDocsConfig, files: Files) -> None:
+def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     """What ``Page.render`` leaves on a page whose body is finished HTML."""
+    body = page.markdown or ""  # as every plugin's on_page_markdown left it
     page.content = as_markdown_would(body)
     page.toc = get_toc([])
     page.present_anchor_ids = set(_ID.findall(body))
-    del page.render  # the partial holding the body: Page.render again
+    del page.render  # Page.render again
+    # the page's HTML is its file's text only if the Markdown this plugin saw as read is still the page's
+    setattr(page, _AS_READ, getattr(page, _AS_READ, None) is page.markdown)
 
 
-#: An attribute set on the pages whose HTML is read again when they are rendered.
+#: Set on a prerendered page: the Markdown as MkDocs read it, if no plugin changed it before this
+#: one's turn; then whether the HTML is exactly the file's text.
+_AS_READ = "_paperfeed_as_read"
+#: Set on the pages whose HTML is read again from their file when they are rendered.
 _LATER = "_paperfeed_html_later"
 
 
@@ -59,12 +66,18 @@ class PrerenderedPlugin(BasePlugin):
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.meta.get("prerendered") is True:
-            page.render = functools.partial(_render, page, markdown)  # type: ignore[method-assign]
+            page.render = functools.partial(_render, page)  # type: ignore[method-assign]
+            # MkDocs sets page.markdown only after every plugin's turn: the same object is the file's
+            # text as read (unless a plugin supplied another source)
+            untouched = markdown is page.markdown and not config.plugins.events.get("page_read_source")
+            setattr(page, _AS_READ, markdown if untouched else None)
         return markdown
 
     @event_priority(-100)  # after every other plugin has seen the HTML
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.meta.get("prerendered") is True:
+        # let go only of HTML that is the file's text: a page another plugin changed (its source, its
+        # Markdown or its HTML: macros, a hook) keeps its HTML in memory, as MkDocs would
+        if page.meta.get("prerendered") is True and getattr(page, _AS_READ, False) is True and html is page.content:
             setattr(page, _LATER, True)
             page.markdown = ""
             return ""

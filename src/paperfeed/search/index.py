@@ -140,10 +140,11 @@ def packed(doc: Doc) -> list[str]:
 
 
 def unpacked(value: object) -> tuple[list[str], bytes]:
-    """The words and impacts of a ``packed`` value; ValueError unless it is what ``packed``
-    makes (a build cache is data, not trusted)."""
+    """The words and impacts of a ``packed`` value; ValueError unless it has its shape (text,
+    one impact of 1 to 255 for each of distinct words): a build cache is data, not trusted."""
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], str)):
         raise ValueError("not a pair of strings")
+    value[0].encode("utf-8")  # a lone surrogate (JSON can carry one) is no word: UnicodeEncodeError
     found = value[0].split("\n") if value[0] else []
     weights = bytes.fromhex(value[1])
     if len(weights) != len(found) or 0 in weights or "" in found or len(set(found)) != len(found):
