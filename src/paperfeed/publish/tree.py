@@ -9,7 +9,7 @@ what the next run makes, which rewrites it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -37,8 +37,8 @@ class Tree:
         path.write_bytes(data)
         self.written.append(rel)
 
-    def update(self, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
-        for rel, text in files.items() if isinstance(files, Mapping) else files:
+    def update(self, files: Mapping[str, str | bytes]) -> None:
+        for rel, text in files.items():
             self.put(rel, text)
 
     def prune(self, *, owned: tuple[str, ...], keep: frozenset[str] = frozenset()) -> list[str]:
