@@ -64,7 +64,7 @@ def snapshot(where: Path, source: Path = ROOT) -> Path:
     shutil.copytree(source / "src", where / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(source / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
     shutil.copytree(source / "overrides", where / "overrides")
-    for name in ("mkdocs.yml", "taxonomy.yml"):
+    for name in ("mkdocs.yml", "taxonomy.yml", ".gitignore"):  # .gitignore: generated pages are not committed
         shutil.copy(source / name, where / name)
     return where
 
@@ -73,10 +73,24 @@ def make_project(where: Path, n: int, *, source: Path = ROOT) -> Path:
     """A copy of the site settings in ``source`` around a synthetic archive of ``n`` papers (and notes)."""
     shutil.copytree(source / "docs", where / "docs", ignore=shutil.ignore_patterns(*GENERATED))
     shutil.copytree(source / "overrides", where / "overrides")
-    for name in ("mkdocs.yml", "taxonomy.yml"):
+    for name in ("mkdocs.yml", "taxonomy.yml", ".gitignore"):  # .gitignore: generated pages are not committed
         shutil.copy(source / name, where / name)
     synthetic.write_archive(n, where / "papers", notes=where / "notes")
+    commit(where, f"{n:,} papers")
     return where
+
+
+def commit(where: Path, message: str) -> None:
+    """Commit the archive, its notes and the site's settings, as a fork's repository holds
+    them (a build asks git which paper files changed)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    if not (where / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(where)], check=True)
+    tracked = [name for name in ("papers", "notes", "docs", "overrides", "mkdocs.yml", "taxonomy.yml", ".gitignore")
+               if (where / name).exists()]
+    subprocess.run(["git", "-C", str(where), "add", "--", *tracked], check=True, env=env)
+    subprocess.run(["git", "-C", str(where), "commit", "-q", "--no-verify", "-m", message], check=True, env=env)
 
 
 def run_build(project: Path, *args: str, code: Path | None = None) -> Build:

@@ -70,6 +70,7 @@ def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
     daily = bench_build.run_build(project, code=code)
     print(f"{n:,} papers: daily update {daily.seconds:.1f} s", flush=True)
     synthetic.add_day(checkout / "papers", bench_build.DAY)
+    bench_build.commit(checkout, "the day's papers")  # the update job's commit, which the build job checks out
     workflow = bench_build.run_build(checkout, code=code)
     print(f"{n:,} papers: daily update in a fresh checkout elsewhere {workflow.seconds:.1f} s", flush=True)
     then = None
@@ -88,17 +89,16 @@ def run(n: int, base: Path, code: Path, before: Path | None = None) -> Row:
 
 
 def fresh_checkout(project: Path, where: Path) -> Path:
-    """The publish workflow's situation: the project checked out in another folder (every
-    file git tracks has a new mtime) with what actions/cache restores (the build cache, the
-    generated pages in docs/, site/) as they were."""
+    """The publish workflow's situation: the project's repository cloned in another folder
+    (every file git tracks has a new mtime) with what actions/cache restores (the build
+    cache, the generated pages in docs/, site/) as they were."""
     if where.exists():
         shutil.rmtree(where)
-    subprocess.run(["cp", "-a", str(project), str(where)], check=True)
-    generated = tuple(f"docs/{g}" for g in bench_build.GENERATED)
-    for path in where.rglob("*"):
-        rel = path.relative_to(where).as_posix()
-        if path.is_file() and not rel.startswith((".cache/", "site/", *generated)):
-            os.utime(path)
+    subprocess.run(["git", "clone", "-q", str(project), str(where)], check=True)
+    restored = [".cache", "site", *(f"docs/{g}" for g in bench_build.GENERATED)]
+    for rel in restored:
+        if (project / rel).exists():
+            subprocess.run(["cp", "-a", str(project / rel), str((where / rel).parent)], check=True)
     return where
 
 
@@ -205,12 +205,13 @@ def report(rows: list[Row], chart_name: str) -> str:
               "The daily update costs what the day changed: the build cache (`.cache/paperfeed/`, which the "
               "publish workflow restores) keeps each paper's parsed record, tags and search words; only the pages "
               "whose content changed are generated, written and rendered (MkDocs is shown no other generated "
-              "page). What remains grows with the archive: checking every paper file (a fresh checkout "
-              "re-hashes them), loading the whole cache, MkDocs listing every file, and cutting the search "
-              "index anew from every paper's words.", "",
-              "The fresh checkout is the publish workflow's situation: the project copied to another folder, "
-              "every file git tracks given a new mtime, and the build cache, the generated pages and site/ as "
-              "actions/cache restores them. A clean build uses every core: the per-paper work (reading, tagging, "
+              "page); git says which paper files are unchanged (a fresh checkout gives every file a new mtime), "
+              "and only the changed papers' search words are computed. What remains grows with the archive: "
+              "loading the whole cache and checking every record, MkDocs listing every file, planning every "
+              "page, and cutting every search shard from the kept words.", "",
+              "The fresh checkout is the publish workflow's situation: the project's repository cloned into "
+              "another folder (every file git tracks has a new mtime), the day's papers committed, and the build "
+              "cache, the generated pages and site/ as actions/cache restores them. A clean build uses every core: the per-paper work (reading, tagging, "
               "related-paper features, search words) and the rendering of pages run in forked workers; peak "
               "memory is the largest single process's.", "",
               "Runs on a shared 2-core VM vary by up to a sixth from one run to the next; a disk with online "

@@ -667,6 +667,32 @@ def test_a_cache_record_that_is_not_a_valid_paper_is_never_trusted(run, tmp_path
     assert not (where / "escape").exists() and not (site / "escape").exists()
 
 
+def test_search_words_a_cache_keeps_are_used_only_when_they_are_what_a_build_keeps(run, tmp_path: Path) -> None:
+    """The build cache keeps every paper's search words as arrays (search/postings.py
+    ``Words``): garbage, or arrays that do not fit together, mean the words are computed
+    again, and the index is the clean build's."""
+    import sqlite3
+
+    from paperfeed.search import Words
+
+    where = project(tmp_path)
+    config = str(where / "mkdocs.yml")
+    run("--config", config, "build", "--site-dir", str(tmp_path / "clean"))
+    cache = where / ".cache" / "paperfeed" / "build.sqlite"
+    with sqlite3.connect(cache) as db:
+        (blob,), = db.execute("SELECT value FROM kept WHERE name = 'search words'")
+    words = Words.loads(blob)
+    twice = Words(words.vocabulary, words.papers, words.counts, words.ids.copy(), words.weights)
+    twice.ids[1] = twice.ids[0]  # a paper holding one word twice: only cutting the index sees it
+    for poison in (b"\x80garbage", blob[:-1], twice.dumps()):
+        with sqlite3.connect(cache) as db:
+            db.execute("UPDATE kept SET value = ? WHERE name = 'search words'", (poison,))
+        run("--config", config, "build")
+        built, clean = tree(where / "docs" / "search"), tree(tmp_path / "clean" / "search")
+        assert {n: d for n, d in built.items() if n.endswith(".bin")} == \
+            {n: d for n, d in clean.items() if n.endswith(".bin")}
+
+
 def test_a_file_named_after_an_impossible_day_does_not_stop_the_others(run, tmp_path: Path) -> None:
     inbox = tmp_path / "in"
     write_day(inbox, "2024-05-27", [GOOD])

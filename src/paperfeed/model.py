@@ -225,7 +225,7 @@ def validate(paper: Paper) -> list[PaperError]:
         value = getattr(paper, name)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             bad(name, "must be a list of non-empty strings")
-        else:
+        elif text_problem(" ".join(value)):  # items one by one only to say which: 20 authors a paper
             for i, item in enumerate(value):
                 if problem := text_problem(item):
                     bad(name, f"item {i + 1} {problem}")

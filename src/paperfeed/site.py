@@ -32,7 +32,7 @@ from paperfeed.pages.context import Context, Options
 from paperfeed.pages.paths import GENERATED
 from paperfeed.pages.render import shown
 from paperfeed.tagging import Taxonomy
-from paperfeed.publish import compact, incremental, lean, parallel, prerendered, sitemap
+from paperfeed.publish import compact, incremental, lean, parallel, prerendered, sitemap, workers
 from paperfeed.publish.cache import BuildCache
 
 
@@ -100,9 +100,9 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _mtime(path: Path) -> int:
+def _mtime(path: str) -> int:
     try:
-        return path.stat().st_mtime_ns
+        return os.stat(path).st_mtime_ns
     except FileNotFoundError:
         return -1
 
@@ -121,21 +121,13 @@ def _read(settings: Settings, cache: BuildCache | None) -> Report:
     return report
 
 
+_WORDS = "search words"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _slugs(value: object) -> bool:
     """Tags as a cache may hand them back: slugs, which become file names."""
     return isinstance(value, list) and all(isinstance(v, str) and len(v) <= 64 and _SLUG.fullmatch(v) for v in value)
-
-
-def _impacts(value: object) -> bool:
-    """Search words as a cache may hand them back (``search.packed``)."""
-    try:
-        search.unpacked(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _features(value: object) -> bool:
@@ -162,6 +154,30 @@ def _tags_of(paper: Paper, taxonomy: Taxonomy) -> list[str]:
 
 def _impacts_of(doc: search.Doc, _: None) -> list[str]:
     return search.packed(doc)
+
+
+def _packed(docs: list[search.Doc]) -> list[list[str]]:
+    return workers.map_all(_impacts_of, docs, None)
+
+
+def _search_index(indexed: list[search.Doc], ctx: Context, cache: BuildCache | None, path_of: dict[str, Path],
+                  taxonomy_key: str) -> dict[str, str | bytes]:
+    """The search index's files. With a cache, only the papers whose file, tags or notes
+    changed have their words computed; the others' come from what the last build kept."""
+    tags = search.tag_names(ctx)
+    if cache is None:
+        words = search.gather(indexed, [""] * len(indexed), kept=None, compute=_packed)
+        return search.build(indexed, tags, words=words)
+    keys = [plan.digest(cache.digest(path_of[d.paper.id]), taxonomy_key, d.tags, d.notes) for d in indexed]
+    kept = cache.take(_WORDS)
+    try:
+        words = search.gather(indexed, keys, kept=search.Words.loads(kept) if kept else None, compute=_packed)
+        files = search.build(indexed, tags, words=words)
+    except ValueError:  # kept words that are not what a build keeps: every paper's words computed again
+        words = search.gather(indexed, keys, kept=None, compute=_packed)
+        files = search.build(indexed, tags, words=words)
+    cache.keep(_WORDS, words.dumps())
+    return files
 
 
 def _title_of(paper: Paper, _: None) -> str:
@@ -237,8 +253,10 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
                             trending_items=settings.trending_items)
         # a page is left alone when what it shows is unchanged and nobody else wrote it since
         # (paperfeed serve regenerates docs/ without the cache)
-        unchanged = frozenset(path for path, (key, _) in planned.items() if key is not None and cache is not None
-                              and cache.pages.get(path, ("", 0)) == (key, _mtime(docs / path)))
+        folder = str(docs)
+        mtimes = {path: _mtime(os.path.join(folder, path)) for path, (key, _) in planned.items()
+                  if key is not None and cache is not None and path in cache.pages}
+        unchanged = frozenset(path for path, mtime in mtimes.items() if cache.pages[path] == (planned[path][0], mtime))
         todo = [(path, make) for path, (_, make) in planned.items() if path not in unchanged]
         tree = Tree(docs)  # each page written as it is made: 100,000 pages' text is never held at once
         for path, make in todo:
@@ -248,14 +266,6 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         for path, make in todo:
             if path.startswith("trending/"):
                 tree.put(path, make())
-
-    impacts_keys: dict[str, tuple] = {}  # what each paper's search words depend on, besides its file
-
-    def impacts_of(doc: search.Doc) -> list[str]:
-        if cache is None:
-            return search.packed(doc)
-        return cache.derived(path_of[doc.paper.id], "impacts", impacts_keys[doc.paper.id],
-                             lambda: search.packed(doc), valid=_impacts)
 
     with out.timed("make the feeds"):
         tree.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
@@ -267,12 +277,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
                              valid=_text)
             titles = {p.id: cache.derived(path_of[p.id], "title", "", lambda p=p: search.title_text(p), valid=_text)
                       for p in generator.papers}
-        indexed = search.documents(generator, titles=titles)
-        if cache is not None:
-            impacts_keys.update((d.paper.id, (taxonomy_key, d.tags, plan.digest(d.notes))) for d in indexed)
-            cache.derive_all("impacts", ((path_of[d.paper.id], impacts_keys[d.paper.id], d) for d in indexed),
-                             _impacts_of, None, valid=_impacts)
-        tree.update(search.files(generator, impacts_of=impacts_of, docs=indexed))
+        indexed = search.order(search.documents(generator, titles=titles))
+        tree.update(_search_index(indexed, generator, cache, path_of, taxonomy_key))
     tree.update(assets)
     with out.timed("remove what is stale from docs/"):
         deleted = tree.prune(owned=GENERATED, keep=unchanged)
@@ -280,7 +286,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
         len(deleted), report.papers
     out.changed, out.unchanged = frozenset(tree.written), unchanged
     out.keys = {**{path: ("", 0) for path in tree.paths},
-                **{path: (key, _mtime(docs / path)) if key else ("", 0) for path, (key, _) in planned.items()}}
+                **{path: (key, mtimes[path] if path in unchanged else _mtime(os.path.join(folder, path)))
+                   if key else ("", 0) for path, (key, _) in planned.items()}}
     out.latest = generator.day_list[-1] if generator.day_list else None
     return out
 

@@ -2,13 +2,16 @@
 
 Like Pelican's content cache, so a daily build parses, tags and indexes only the
 papers that changed. A record is found by the file's size and mtime and, when
-those moved (``git checkout`` gives every file a new mtime), by a digest of
-its bytes; values derived from a paper (its tags, its search words) are kept
-with the key they were computed from. The whole cache is salted with
+those moved (``git checkout`` gives every file a new mtime), by the id of its
+bytes as git knows them: git vouches for the tracked files it sees unchanged
+(blobs.py), so a fresh checkout reads only the files that changed. Values
+derived from a paper (its tags, its related-paper features) are kept with the
+key they were computed from; a stage may also keep one value whole (``keep``:
+the search index's words, as arrays). The whole cache is salted with
 paperfeed's own source and the versions of the libraries it calls, so a
 change of code never reuses what older code computed.
 
-It is an SQLite database of JSON values in ``.cache/paperfeed/``, which the
+It is an SQLite database of JSON values (and the kept values' bytes) in ``.cache/paperfeed/``, which the
 publish workflow restores from the repository's own cache: loading it runs no
 code (a pickle would, and a poisoned cache entry must not), a save writes only
 the records that changed in one transaction, and a cache that cannot be read
@@ -18,30 +21,29 @@ path relative to the project, so a checkout in another folder reuses them.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 from paperfeed.archive.store import ArchiveError, Entry, loads
-from paperfeed.model import Links, Paper, validate
-from paperfeed.publish import workers
+from paperfeed.model import Paper
+from paperfeed.publish import blobs, rows, workers
+from paperfeed.publish.rows import Record
 
 T = TypeVar("T")
-FORMAT = 3
+FORMAT = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT,
                                     paper TEXT, derived TEXT);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key TEXT, mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS related (id TEXT PRIMARY KEY, digest TEXT, neighbours TEXT);
+CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -57,35 +59,6 @@ def _salt() -> str:
         except metadata.PackageNotFoundError:
             pass
     return f"{FORMAT}-{digest.hexdigest()}"
-
-
-def paper_to_json(paper: Paper) -> str:
-    data = dataclasses.asdict(paper)
-    data["published"] = paper.published.isoformat() if paper.published else None
-    data["featured"] = [d.isoformat() for d in paper.featured]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def paper_from_json(text: str) -> Paper:
-    data = json.loads(text)
-    if not isinstance(data, dict) or not isinstance(data.get("links"), dict):
-        raise ValueError("not a paper")
-    data["published"] = dt.date.fromisoformat(data["published"]) if data["published"] else None
-    data["featured"] = [dt.date.fromisoformat(d) for d in data["featured"]]
-    data["links"] = Links(**data["links"])
-    return Paper(**data)
-
-
-@dataclass
-class Record:
-    """One paper file as last read."""
-
-    size: int
-    mtime_ns: int
-    digest: str
-    paper: Paper
-    #: name → (the key it was computed from, as JSON; the value)
-    derived: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 
 class BuildCache:
@@ -110,11 +83,16 @@ class BuildCache:
         #: (record, name) of derived values already checked with ``valid`` in this build
         self._checked: set[tuple[str, str]] = set()
         self._restat: set[str] = set()  # records whose file only has a new mtime (a fresh checkout)
+        self._vouched: set[str] = set()  # records whose bytes git vouches for (blobs.py)
         self._loaded: set[str] = set()
+        self._pages_loaded: dict[str, tuple[str, int]] = {}
         #: related papers (related/): the signature they were computed under, each paper's lists
         self._related_signature = ""
         self._related: dict[str, tuple[str, list[tuple[int, str]]]] = {}
         self._related_changed: set[str] | None = set()  # None: write them all
+        #: what a stage keeps whole for the next build (the search index's words), and what it gave anew
+        self._kept: dict[str, bytes] = {}
+        self._kept_changed: set[str] = set()
         if path is not None and not fresh and path.exists():
             try:
                 self._load(path)
@@ -129,15 +107,18 @@ class BuildCache:
             if meta.get("salt") != self.salt:
                 return
             for key, size, mtime_ns, digest, paper, derived in db.execute("SELECT * FROM records"):
-                record = _record(size, mtime_ns, digest, paper, derived)
+                record = rows.record(size, mtime_ns, digest, paper, derived)
                 if record is not None:  # a record that is not a valid paper is a miss, never trusted
                     self.records[key] = record
             self.pages = {p: (k, m) for p, k, m in db.execute("SELECT path, key, mtime_ns FROM pages")}
+            self._pages_loaded = dict(self.pages)
             self._related_signature = meta.get("related", "")
             for paper_id, digest, neighbours in db.execute("SELECT id, digest, neighbours FROM related"):
-                found = _neighbours(paper_id, digest, neighbours)
+                found = rows.neighbours(paper_id, digest, neighbours)
                 if found is not None:  # a row that is not what a build writes is computed again
                     self._related[paper_id] = found
+            self._kept = {name: bytes(value) for name, value in db.execute("SELECT name, value FROM kept")
+                          if isinstance(name, str) and isinstance(value, bytes)}
         self._loaded = set(self.records)
 
     def key_of(self, path: Path) -> str:
@@ -156,13 +137,16 @@ class BuildCache:
         """``store.read_entry``, but a file whose bytes were read before is not parsed again."""
         key = self.key_of(path)
         self._seen.add(key)
-        stat = path.stat()
         record = self.records.get(key)
+        if record and key in self._vouched:
+            self.hits += 1
+            return Entry(record.paper, path, "")
+        stat = path.stat()
         if record and record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns:
             self.hits += 1
             return Entry(record.paper, path, "")
         data = path.read_bytes()
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = blobs.blob_id(data)
         if record and record.digest == digest:
             record.size, record.mtime_ns = stat.st_size, stat.st_mtime_ns
             self._restat.add(key)
@@ -184,8 +168,12 @@ class BuildCache:
         so that ``read_entry`` finds them. A file that cannot be read or parsed is left to
         ``read_entry``, which says why."""
         todo, known = [], {}
+        vouched = blobs.unchanged(self.root, paths) if self.root is not None and self.records else {}
         for path in paths:
             record = self.records.get(self.key_of(path))
+            if record is not None and vouched.get(path) == record.digest:
+                self._vouched.add(self.key_of(path))
+                continue
             try:
                 stat = path.stat()
             except OSError:
@@ -258,6 +246,16 @@ class BuildCache:
             self._dirty.add(record_key)
             self._checked.add((record_key, name))
 
+    def take(self, name: str) -> bytes | None:
+        """What the last build kept as ``name`` (``keep``), handed over once: the caller
+        checks it (a cache is data, not trusted) and keeps it in its own form."""
+        return self._kept.pop(name, None)
+
+    def keep(self, name: str, value: bytes) -> None:
+        """Keep ``value`` as ``name`` for the next build (``save`` writes it)."""
+        self._kept[name] = value
+        self._kept_changed.add(name)
+
     def related_lists(self, signature: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
         """The related lists of the last build, if it computed them the same way."""
         return dict(self._related) if signature == self._related_signature else {}
@@ -286,16 +284,26 @@ class BuildCache:
             db.executemany("DELETE FROM records WHERE path = ?", ((k,) for k in sorted(gone)))
             changed = self._seen if fresh else (self._dirty & self._seen) | (self._seen - self._loaded)
             db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", (
-                (k, r.size, r.mtime_ns, r.digest, paper_to_json(r.paper),
+                (k, r.size, r.mtime_ns, r.digest, rows.paper_to_json(r.paper),
                  json.dumps({n: list(v) for n, v in r.derived.items()}, ensure_ascii=False, separators=(",", ":")))
                 for k in sorted(changed) if (r := self.records.get(k)) is not None))
             restat = set() if fresh else (self._restat & self._seen & self._loaded) - changed
             db.executemany("UPDATE records SET size = ?, mtime_ns = ? WHERE path = ?", (
                 (r.size, r.mtime_ns, k) for k in sorted(restat) if (r := self.records.get(k)) is not None))
-            db.execute("DELETE FROM pages")
-            db.executemany("INSERT INTO pages VALUES (?, ?, ?)", ((p, k, m) for p, (k, m) in self.pages.items()))
+            before = {} if fresh else self._pages_loaded  # a day's update changes a few thousand of 120,000 rows
+            if fresh:
+                db.execute("DELETE FROM pages")
+            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in sorted(before.keys() - self.pages.keys())))
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (
+                (p, k, m) for p, (k, m) in sorted(self.pages.items()) if before.get(p) != (k, m)))
             self._write_related(db, everything=fresh)
+            if fresh:
+                db.execute("DELETE FROM kept")
+            db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?)",
+                           ((n, self._kept[n]) for n in sorted(self._kept_changed) if n in self._kept))
+            self._kept_changed = set()
         self._loaded, self._dirty, self._restat = set(self._seen), set(), set()
+        self._pages_loaded = dict(self.pages)
 
     def _write_related(self, db: sqlite3.Connection, *, everything: bool) -> None:
         changed = self._related_changed
@@ -317,41 +325,13 @@ def _read_file(path: Path, known: dict[Path, str]) -> tuple[int, int, str, Paper
         data = path.read_bytes()
     except OSError:
         return None
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = blobs.blob_id(data)
     if known.get(path) == digest:
         return stat.st_size, stat.st_mtime_ns, digest, None
     try:
         return stat.st_size, stat.st_mtime_ns, digest, loads(data.decode("utf-8"), path)
     except (UnicodeDecodeError, ArchiveError):
         return None
-
-
-def _record(size: object, mtime_ns: object, digest: object, paper: object, derived: object) -> Record | None:
-    """A row as a Record, or None unless every part of it is what a build writes."""
-    try:
-        found = paper_from_json(str(paper))
-        kept = json.loads(str(derived))
-    except (ValueError, TypeError, KeyError, RecursionError, AttributeError):
-        return None
-    if validate(found) or not (type(size) is int and type(mtime_ns) is int and isinstance(digest, str)
-                               and isinstance(kept, dict)):
-        return None
-    if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in kept.values()):
-        return None
-    return Record(size, mtime_ns, digest, found, {k: (v[0], v[1]) for k, v in kept.items()})
-
-
-def _neighbours(paper_id: object, digest: object, text: object) -> tuple[str, list[tuple[int, str]]] | None:
-    """A related row as a build wrote it, or None."""
-    try:
-        found = json.loads(str(text))
-    except (ValueError, RecursionError):
-        return None
-    if not (isinstance(paper_id, str) and isinstance(digest, str) and isinstance(found, list) and len(found) <= 64):
-        return None
-    if not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is int and isinstance(e[1], str) for e in found):
-        return None
-    return digest, [(score, other) for score, other in found]
 
 
 @contextmanager

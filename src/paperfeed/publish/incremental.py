@@ -138,16 +138,19 @@ def output_of(docs_path: str, *, directory_urls: bool) -> str:
 
 def remove_outputs(site_dir: Path, docs_paths: Iterable[str], *, directory_urls: bool) -> int:
     """Remove the built files of docs files that are gone, and folders left empty."""
-    removed = 0
+    removed, folders = 0, set()
     for docs_path in docs_paths:
         target = site_dir / output_of(docs_path, directory_urls=directory_urls)
         if target.is_file():
             target.unlink()
             removed += 1
-            folder = target.parent
-            while folder != site_dir and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
+            folders.add(target.parent)
+    # each folder looked at once, deepest first: a day's update removes a thousand search
+    # shards from one folder of thousands, which must not be listed a thousand times
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
     return removed
 
 

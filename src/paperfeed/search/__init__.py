@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from paperfeed.pages.paths import paper_md, url_of
 from paperfeed.model import Paper
 from paperfeed.pages.render import rich_text, visible_text
-from paperfeed.search.index import ROOT, Doc, build, impacts, packed, unpacked
+from paperfeed.search.index import ROOT, Doc, build, impacts, order, packed, unpacked
+from paperfeed.search.postings import Words
+from paperfeed.search.words import gather
 
 if TYPE_CHECKING:
     from paperfeed.pages.context import Context
 
-__all__ = ["ROOT", "Doc", "documents", "files", "impacts", "packed", "title_text", "unpacked"]
+__all__ = ["ROOT", "Doc", "Words", "build", "documents", "files", "gather", "impacts", "order", "packed",
+           "title_text", "unpacked"]
 
 
 def title_text(paper: Paper) -> str:
@@ -32,9 +35,14 @@ def documents(pages: Context, *, titles: Mapping[str, str] | None = None) -> lis
             for paper in pages.papers]
 
 
-def files(pages: Context, *, impacts_of: Callable[[Doc], list[str]] = packed,
-          docs: list[Doc] | None = None) -> dict[str, str | bytes]:
-    """The search index of every paper the site shows (``docs``, if made already), keyed by path under docs/."""
-    name = pages.taxonomy.name
-    return build(documents(pages) if docs is None else docs, [(slug, name(slug)) for slug in pages.tagged],
-                 impacts_of=impacts_of)
+def tag_names(pages: Context) -> list[tuple[str, str]]:
+    """(slug, name) of every tag the filter lists, in its order."""
+    return [(slug, pages.taxonomy.name(slug)) for slug in pages.tagged]
+
+
+def files(pages: Context) -> dict[str, str | bytes]:
+    """The search index of every paper the site shows, keyed by path under docs/, made from
+    nothing kept (a build with its cache calls ``gather`` and ``build`` itself)."""
+    ordered = order(documents(pages))
+    words = gather(ordered, [""] * len(ordered), kept=None, compute=lambda docs: [packed(d) for d in docs])
+    return build(ordered, tag_names(pages), words=words)

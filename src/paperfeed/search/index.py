@@ -40,16 +40,15 @@ import hashlib
 import json
 import os
 import zlib
-from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from paperfeed.model import Paper
-from paperfeed.search.postings import records, varints
+from paperfeed.search.postings import Words, records, varints
 from paperfeed.search.tokens import STOPWORDS, author_token, short_words, words
 
 ROOT = "search"
@@ -191,25 +190,15 @@ def order(docs: Iterable[Doc]) -> list[Doc]:
     return sorted(docs, key=key)
 
 
-def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
-          impacts_of: Callable[[Doc], list[str]] = packed) -> dict[str, str | bytes]:
-    """Every file of the search index, keyed by its path in the site. ``tags`` is
-    (slug, name) in the order the filter lists them; ``impacts_of`` gives a paper's
-    ``packed`` words (it may answer from a cache)."""
-    ordered = order(docs)
-    # every word once, numbered as first seen; postings hold its number (ten million at 100,000 papers)
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__
-    ids, weights, counts = array("i"), bytearray(), array("i")
+def build(ordered: Sequence[Doc], tags: Sequence[tuple[str, str]], *, words: Words) -> dict[str, str | bytes]:
+    """Every file of the search index, keyed by its path in the site. ``ordered`` are the
+    papers in index order (``order``), ``words`` their words (``words.gather``); ``tags``
+    is (slug, name) in the order the filter lists them."""
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_year: dict[int, list[int]] = defaultdict(list)
     by_category: dict[str, list[int]] = defaultdict(list)
     files: dict[str, str | bytes] = {}
     for number, doc in enumerate(ordered):
-        found, impacts_found = unpacked(impacts_of(doc))
-        ids.extend(map(vocabulary.__getitem__, found))
-        weights += impacts_found
-        counts.append(len(found))
         for slug in doc.tags:
             by_tag[slug].append(number)
         if doc.year:
@@ -221,9 +210,7 @@ def build(docs: Iterable[Doc], tags: Sequence[tuple[str, str]], *,
         bundle = [fragment(doc) for doc in ordered[start:start + BUNDLE]]
         files[f"{ROOT}/d/{start // BUNDLE}.bin"] = _json(bundle)
 
-    in_order, buffer, ends = records(list(vocabulary), np.frombuffer(ids, dtype=np.int32),
-                                     np.frombuffer(weights, dtype=np.uint8), np.frombuffer(counts, dtype=np.int32))
-    del vocabulary, ids, weights
+    in_order, buffer, ends = records(words.vocabulary, words.ids, words.weights, words.counts)
     cuts: list[tuple[int, int, int]] = []  # each shard's first word, and where its bytes start and end
     first = start = 0
     for i, end in enumerate(ends):

@@ -5,14 +5,70 @@ A record is ``varint(len) utf8 varint(df) varint(gap)*df byte(impact)*df``
 postings: appended one by one to Python lists they took most of the index's time
 and a gigabyte of tuples. Here they are flat arrays of numbers (a word is its
 number until the end), sorted once by word; the bytes are the same as encoding
-each record on its own (a test compares them).
+each record on its own (a test compares them). ``Words`` holds those arrays, and a
+build cache keeps them for the next build (words.py).
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+
+#: The arrays' types, fixed (little-endian) so a cache means the same on every machine.
+IDS, WEIGHTS, COUNTS = np.dtype("<i4"), np.dtype("u1"), np.dtype("<i4")
+_MAGIC = b"paperfeed words 1\n"
+
+
+@dataclass
+class Words:
+    """Papers in index order, each a run of word numbers (into ``vocabulary``) and impacts."""
+
+    vocabulary: list[str]
+    #: (paper id, the key its words were computed under), in index order
+    papers: list[tuple[str, str]]
+    counts: np.ndarray
+    ids: np.ndarray
+    weights: np.ndarray
+
+    def dumps(self) -> bytes:
+        """The five parts, each after its length: a format whose reading runs no code and
+        has few ways to fail (a zip or a pickle has many)."""
+        parts = ["\n".join(self.vocabulary).encode("utf-8"),
+                 "\n".join(f"{p} {k}" for p, k in self.papers).encode("utf-8"),
+                 self.counts.astype(COUNTS).tobytes(), self.ids.astype(IDS).tobytes(),
+                 self.weights.astype(WEIGHTS).tobytes()]
+        return _MAGIC + struct.pack("<5Q", *map(len, parts)) + b"".join(parts)
+
+    @classmethod
+    def loads(cls, data: bytes) -> Words:
+        """What ``dumps`` wrote; ValueError unless every part has its shape (a build cache is
+        data, not trusted: a word number points into the vocabulary, an impact is 1 to 255)."""
+        head = len(_MAGIC) + 40
+        if data[:len(_MAGIC)] != _MAGIC or len(data) < head:
+            raise ValueError("not the words a build keeps")
+        sizes = struct.unpack("<5Q", data[len(_MAGIC):head])
+        if sum(sizes) != len(data) - head or sizes[2] % 4 or sizes[3] % 4:
+            raise ValueError("parts whose lengths do not fit")
+        ends = np.cumsum((head, *sizes)).tolist()
+        raw = [data[a:b] for a, b in zip(ends, ends[1:])]
+        vocabulary = _lines(raw[0])
+        papers = [tuple(line.split(" ")) for line in _lines(raw[1])]
+        counts, ids, weights = (np.frombuffer(r, dtype=t) for r, t in zip(raw[2:], (COUNTS, IDS, WEIGHTS)))
+        if "" in vocabulary or len(set(vocabulary)) != len(vocabulary) or any(len(p) != 2 for p in papers):
+            raise ValueError("not a vocabulary of distinct words, or not a paper id and key a line")
+        if len(counts) != len(papers) or (len(counts) and counts.min() < 0) or int(counts.sum(dtype=np.int64)) != len(ids) \
+                or len(weights) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= len(vocabulary)
+                                                             or not weights.all())):
+            raise ValueError("word numbers, impacts and counts that do not fit together")
+        return cls(vocabulary, papers, counts, ids, weights)  # type: ignore[arg-type]
+
+
+def _lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8")  # UnicodeDecodeError is a ValueError
+    return text.split("\n") if text else []
 
 
 def utf16(word: str) -> bytes:
@@ -70,6 +126,8 @@ def records(words: Sequence[str], ids: np.ndarray, impacts: np.ndarray, counts: 
     gaps = papers.copy()
     gaps[1:] -= papers[:-1]
     gaps[firsts] = papers[firsts] + 1  # a word's first gap counts from -1
+    if not gaps.all():  # words kept by a build cache are data: one that says a paper holds a word twice
+        raise ValueError("a paper holds the same word twice")
     gap_bytes, gap_size = varints(gaps)
     del gaps, papers
     gap_length = np.add.reduceat(gap_size, firsts, dtype=np.int64)
