@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class Site:
     mb: float
     files: int
     kb: dict[str, float] = field(default_factory=dict)  # page kind → KB (median, p99, max, …)
+    #: the Pages artifact: the site as one tar, deflated as actions/upload-artifact does (MB)
+    artifact_mb: float = 0.0
     largest: dict[str, str] = field(default_factory=dict)
 
 
@@ -145,7 +148,23 @@ def measure_site(site: Path) -> Site:
             out.kb[f"{kind} max"] = largest.stat().st_size / 1e3
             out.largest[kind] = largest.relative_to(site).parent.as_posix()
     out.kb["search index"] = sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) / 1e3
+    out.artifact_mb = artifact_bytes(site) / 1e6
     return out
+
+
+def artifact_bytes(site: Path) -> int:
+    """The size of what the publish workflow uploads: actions/upload-pages-artifact tars the
+    site, and actions/upload-artifact deflates the tar (zlib level 6). GitHub's deploy warns
+    when this upload passes Pages' 1 GB."""
+    tar = subprocess.Popen(["tar", "-cf", "-", "-C", str(site), "."], stdout=subprocess.PIPE)
+    packer, size = zlib.compressobj(6), 0
+    assert tar.stdout is not None
+    for chunk in iter(lambda: tar.stdout.read(1 << 20), b""):
+        size += len(packer.compress(chunk))
+    size += len(packer.flush())
+    if tar.wait():
+        raise SystemExit(f"tar failed on {site}")
+    return size
 
 
 def main() -> int:

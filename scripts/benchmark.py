@@ -98,6 +98,7 @@ def fresh_checkout(project: Path, where: Path) -> Path:
     restored = [".cache", "site", *(f"docs/{g}" for g in bench_build.GENERATED)]
     for rel in restored:
         if (project / rel).exists():
+            (where / rel).parent.mkdir(parents=True, exist_ok=True)
             subprocess.run(["cp", "-a", str(project / rel), str((where / rel).parent)], check=True)
     return where
 
@@ -152,8 +153,8 @@ def goals(rows: list[Row]) -> list[tuple[str, str, str, bool]]:
         r = by[100_000]
         out.append(("Build, 100,000 papers", "completes in 16 GB", f"{r.clean.seconds / 60:.1f} min, "
                     f"{r.clean.peak_mb:,.0f} MB", r.clean.peak_mb <= 16 * 1024))
-        out.append(("Site, 100,000 papers (search included)", "≤ 1 GB (scale 2: ≤ 700 MB)", f"{r.site.mb:,.0f} MB",
-                    r.site.mb <= 1000))
+        out.append(("Site, 100,000 papers (search included)", "≤ 700 MB", f"{r.site.mb:,.0f} MB "
+                    f"(the Pages artifact, deflated: {r.site.artifact_mb:,.0f} MB)", r.site.mb <= 700))
         out.append(("Clean build, 100,000 papers: peak memory", "≤ 3 GB", f"{r.clean.peak_mb:,.0f} MB",
                     r.clean.peak_mb <= 3 * 1024))
         if r.checkout:
@@ -193,13 +194,13 @@ def report(rows: list[Row], chart_name: str) -> str:
     lines += [f"| {g} | {t} | {m} | {'met' if ok else '**not met**'} |" for g, t, m, ok in goals(rows)]
     lines += ["", "## Build", "",
               "| papers | clean build | ms/paper | peak memory | daily update (+50 papers) | daily peak "
-              "| daily, fresh checkout elsewhere | site | files |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| daily, fresh checkout elsewhere | site | Pages artifact | files |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         checkout = f"{r.checkout.seconds:.1f} s" if r.checkout else "–"
         lines.append(f"| {r.papers:,} | {r.clean.seconds:.1f} s | {r.clean.seconds * 1000 / r.papers:.2f} | "
                      f"{r.clean.peak_mb:,.0f} MB | {r.daily.seconds:.1f} s | {r.daily.peak_mb:,.0f} MB | "
-                     f"{checkout} | {r.site.mb:,.1f} MB | {r.site.files:,} |")
+                     f"{checkout} | {r.site.mb:,.1f} MB | {r.site.artifact_mb:,.1f} MB | {r.site.files:,} |")
     lines += ["", f"![Build time against archive size: clean builds grow with the archive, daily updates much "
               f"less]({chart_name})", "",
               "The daily update costs what the day changed: the build cache (`.cache/paperfeed/`, which the "
