@@ -53,6 +53,34 @@ def test_git_vouches_only_for_tracked_files_it_sees_unchanged(tmp_path: Path) ->
     assert blobs.unchanged(tmp_path / "elsewhere", [tmp_path / "elsewhere" / "a.md"]) == {}  # no work tree
 
 
+def test_a_relative_folder_is_the_same_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``paperfeed --config mkdocs.yml build`` makes the project folder ``.``."""
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "a.md").write_text("a\n", encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "papers")
+    monkeypatch.chdir(tmp_path)
+    assert blobs.unchanged(Path("."), [Path("papers") / "a.md"]) == {Path("papers/a.md"): blobs.blob_id(b"a\n")}
+
+
+@pytest.mark.parametrize("attribute", ["ident", "filter=upper", "working-tree-encoding=UTF-16"])
+def test_a_file_git_checks_out_as_other_bytes_than_its_blob_is_read(tmp_path: Path, attribute: str) -> None:
+    """Under a filter, ``ident`` or another encoding, the file's bytes are not the blob's: a
+    record parsed from the blob's bytes (another checkout's) must not stand for them."""
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "a.md").write_text("$Id$ a\n", encoding="utf-16" if "encoding" in attribute else "utf-8")
+    (tmp_path / "papers" / "b.md").write_text("b\n", encoding="utf-8")
+    (tmp_path / ".gitattributes").write_text(f"a.md {attribute}\n", encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "config", "filter.upper.smudge", "tr a-z A-Z")
+    git(tmp_path, "config", "filter.upper.clean", "tr A-Z a-z")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "papers")
+    papers = tmp_path / "papers"
+    assert blobs.unchanged(tmp_path, [papers / "a.md", papers / "b.md"]) == {papers / "b.md": blobs.blob_id(b"b\n")}
+
+
 def test_a_fresh_clone_reads_only_the_files_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The publish workflow's situation: a fresh checkout (every file has a new mtime) with the
     build cache restored. Git vouches for the unchanged papers: only the edited one is read."""

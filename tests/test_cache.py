@@ -89,3 +89,18 @@ def test_other_code_never_reuses_the_cache(tmp_path: Path, copy: Path, monkeypat
     cache.save()
     monkeypatch.setattr("paperfeed.publish.cache._salt", lambda: "another version of paperfeed")
     assert BuildCache(where).records == {}
+
+
+def test_a_clean_build_leaves_no_row_of_the_last_one(tmp_path: Path, copy: Path) -> None:
+    """``paperfeed build --clean`` starts from nothing, and so does the cache it saves: no page of
+    the last build is remembered (the next build would take it for one to remove)."""
+    where = tmp_path / "cache.sqlite"
+    first = BuildCache(where)
+    first.read_entry(copy)
+    first.pages = {"papers/a.md": ("k", 1), "papers/gone.md": ("k", 2)}
+    first.save()
+    clean = BuildCache(where, fresh=True)
+    clean.read_entry(copy)
+    clean.pages = {"papers/a.md": ("k2", 3)}
+    clean.save()
+    assert BuildCache(where).pages == {"papers/a.md": ("k2", 3)}

@@ -22,6 +22,8 @@ from pathlib import Path
 #: would not compare with the file.
 _VOUCHED_MODES = ("100644", "100755")
 _TIMEOUT = 120
+#: Attributes under which git checks a file out as other bytes than its blob's.
+_CONVERSIONS = ("filter", "ident", "working-tree-encoding")
 
 
 def blob_id(data: bytes) -> str:
@@ -29,19 +31,24 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _git(folder: Path, *args: str) -> str:
+def _git(folder: Path, *args: str, feed: str | None = None) -> str:
     # no optional lock (a build must not write the index), and no fsmonitor hook to run
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_LITERAL_PATHSPECS": "1"}
     return subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(folder), *args], capture_output=True,
-                          check=True, env=env, timeout=_TIMEOUT).stdout.decode("utf-8", "surrogateescape")
+                          check=True, env=env, timeout=_TIMEOUT,
+                          input=None if feed is None else feed.encode("utf-8", "surrogateescape"),
+                          ).stdout.decode("utf-8", "surrogateescape")
 
 
 def unchanged(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
     """The blob id of each of ``paths`` (files under ``folder``) whose bytes git vouches
-    for: tracked, and unchanged since git last looked. Empty when ``folder`` is not in a
-    git work tree with SHA-1 ids, or git is missing: the caller then reads every file."""
+    for: tracked, unchanged since git last looked, and checked out as committed (no
+    filter, ``ident`` or ``working-tree-encoding``, which make the file's bytes other than
+    the blob's; line endings may differ, which YAML reads alike). Empty when ``folder`` is
+    not in a git work tree with SHA-1 ids, or git is missing: the caller reads every file."""
     if not paths:
         return {}
+    folder = Path(os.path.abspath(folder))
     try:
         top, object_format = _git(folder, "rev-parse", "--show-toplevel", "--show-object-format").splitlines()
         if object_format != "sha1":
@@ -50,23 +57,33 @@ def unchanged(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
         if where.startswith("../"):
             return {}
         scope = [] if where == "." else ["--", where]
-        listed = _git(Path(top), "ls-files", "--stage", "-v", "-z", *scope).split("\0")
+        # the changed files first: a file added in between has a new id, never an old id called clean
         changed = set(_git(Path(top), "diff-files", "--name-only", "-z", *scope).split("\0"))
+        listed = _git(Path(top), "ls-files", "--stage", "-v", "-z", *scope).split("\0")
+        blobs: dict[str, str] = {}
+        for line in listed:
+            info, _, name = line.partition("\t")
+            parts = info.split(" ")
+            # "H 100644 <id> 0": cached, a plain file, stage 0 (no merge conflict)
+            if len(parts) == 4 and parts[0] == "H" and parts[1] in _VOUCHED_MODES and parts[3] == "0" \
+                    and name not in changed:
+                blobs[name] = parts[2]
+        if blobs:
+            converted = _git(Path(top), "check-attr", "-z", "--stdin", *_CONVERSIONS, feed="\0".join(blobs) + "\0")
+            fields = converted.split("\0")
+            for name, _, value in zip(fields[0::3], fields[1::3], fields[2::3]):
+                if value not in ("unspecified", "unset"):
+                    blobs.pop(name, None)
     except (OSError, subprocess.SubprocessError, ValueError):
         return {}
-    blobs: dict[str, str] = {}
-    for line in listed:
-        info, _, name = line.partition("\t")
-        parts = info.split(" ")
-        # "H 100644 <id> 0": cached, a plain file, stage 0 (no merge conflict)
-        if len(parts) == 4 and parts[0] == "H" and parts[1] in _VOUCHED_MODES and parts[3] == "0" \
-                and name not in changed:
-            blobs[name] = parts[2]
     prefix = "" if where == "." else where + "/"
     base = str(folder).rstrip(os.sep) + os.sep
+    cwd = os.getcwd()
     out: dict[Path, str] = {}
     for path in paths:
         text = str(path)
+        if not os.path.isabs(text):
+            text = os.path.join(cwd, text)
         if not text.startswith(base):  # paths are made under folder: no relpath for 100,000 of them
             continue
         found = blobs.get(prefix + text[len(base):].replace(os.sep, "/"))

@@ -85,6 +85,7 @@ class BuildCache:
         self._restat: set[str] = set()  # records whose file only has a new mtime (a fresh checkout)
         self._vouched: set[str] = set()  # records whose bytes git vouches for (blobs.py)
         self._loaded: set[str] = set()
+        self._from_disk = False  # whether what is held mirrors the file (else save rewrites it whole)
         self._pages_loaded: dict[str, tuple[str, int]] = {}
         #: related papers (related/): the signature they were computed under, each paper's lists
         self._related_signature = ""
@@ -120,6 +121,7 @@ class BuildCache:
             self._kept = {name: bytes(value) for name, value in db.execute("SELECT name, value FROM kept")
                           if isinstance(name, str) and isinstance(value, bytes)}
         self._loaded = set(self.records)
+        self._from_disk = True
 
     def key_of(self, path: Path) -> str:
         found = self._keys.get(path)
@@ -276,7 +278,7 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _connect(self.path) as db:
             stored = dict(db.execute("SELECT key, value FROM meta"))
-            fresh = stored.get("salt") != self.salt
+            fresh = stored.get("salt") != self.salt or not self._from_disk  # --clean: no row of the last build stays
             if fresh:
                 db.execute("DELETE FROM records")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (self.salt,))
@@ -303,6 +305,7 @@ class BuildCache:
                            ((n, self._kept[n]) for n in sorted(self._kept_changed) if n in self._kept))
             self._kept_changed = set()
         self._loaded, self._dirty, self._restat = set(self._seen), set(), set()
+        self._from_disk = True
         self._pages_loaded = dict(self.pages)
 
     def _write_related(self, db: sqlite3.Connection, *, everything: bool) -> None:
