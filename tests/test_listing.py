@@ -12,13 +12,13 @@ import pytest
 
 from paperfeed.archive.store import path_for, read_entry
 from paperfeed.config import ArxivSource, ConfigError, parse
-from paperfeed.sources import arxiv, listing, read_file
+from paperfeed.sources import listing, read_file
 from paperfeed.sources.filters import FilterError, PhraseFilter
 
 from .apiserver import EMPTY_ATOM, Answer, ApiServer, arxiv_key
 from .arxivfeed import ERROR, Entry, atom
 from .searchindex import inflated
-from .conftest import FIXTURES, ROOT, project, tree
+from .conftest import FIXTURES, project, tree
 
 UTC = dt.timezone.utc
 

@@ -140,7 +140,7 @@ def fetch_day(client, source: ArxivSource, day: dt.date, *, retries: int = 4, ba
             try:
                 parsed = client.entries(params, source=f"arXiv {day.isoformat()} (from {offset})")
                 break
-            except arxiv.ArxivError as exc:  # overload said in the body: wait, then ask again
+            except arxiv.ArxivError:  # overload said in the body: wait, then ask again
                 if attempt == retries:
                     raise
                 time.sleep(backoff * 2 ** attempt)
