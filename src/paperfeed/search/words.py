@@ -17,6 +17,7 @@ import numpy as np
 from paperfeed.search.index import Doc, unpacked
 from paperfeed.search.postings import COUNTS as _COUNTS, IDS as _IDS, WEIGHTS as _WEIGHTS, Words
 
+
 def gather(docs: Sequence[Doc], keys: Sequence[str], *, kept: Words | None,
            compute: Callable[[list[Doc]], list[list[str]]]) -> Words:
     """The words of ``docs`` (in index order) under ``keys``: a paper ``kept`` under the
@@ -26,7 +27,12 @@ def gather(docs: Sequence[Doc], keys: Sequence[str], *, kept: Words | None,
     if kept is not None:
         starts = np.cumsum(kept.counts, dtype=np.int64) - kept.counts
         old = {p: (k, int(s), int(n)) for (p, k), s, n in zip(kept.papers, starts.tolist(), kept.counts.tolist())}
-    missing = [doc for doc, key in zip(docs, keys, strict=True) if old.get(doc.paper.id, ("",))[0] != key or not key]
+
+    def kept_slice(doc: Doc, key: str) -> tuple[str, int, int] | None:
+        was = old.get(doc.paper.id)
+        return was if was is not None and key and was[0] == key else None  # "": never kept
+
+    missing = [doc for doc, key in zip(docs, keys, strict=True) if kept_slice(doc, key) is None]
     computed = iter(compute(missing))
     vocabulary = list(kept.vocabulary) if kept is not None else []
     number = {word: i for i, word in enumerate(vocabulary)} if missing else {}
@@ -34,8 +40,8 @@ def gather(docs: Sequence[Doc], keys: Sequence[str], *, kept: Words | None,
     counts = np.empty(len(docs), dtype=_COUNTS)
     run: list[int] | None = None  # a run of kept papers, in the order they were kept: one slice
     for i, (doc, key) in enumerate(zip(docs, keys, strict=True)):
-        was = old.get(doc.paper.id)
-        if was is not None and was[0] == key and key:
+        was = kept_slice(doc, key)
+        if was is not None:
             _, start, count = was
             if run is not None and run[1] == start:
                 run[1] += count
