@@ -693,6 +693,28 @@ def test_search_words_a_cache_keeps_are_used_only_when_they_are_what_a_build_kee
             {n: d for n, d in clean.items() if n.endswith(".bin")}
 
 
+def test_related_features_a_cache_holds_are_used_only_when_they_are_what_a_build_makes(run, tmp_path: Path) -> None:
+    """A paper's related-paper features come back from the build cache as JSON: a place in
+    the topic space that is not base64, or longer than the space, is computed again, and
+    the related lists are the clean build's."""
+    import sqlite3
+
+    where = project(tmp_path)
+    config = str(where / "mkdocs.yml")
+    run("--config", config, "build", "--site-dir", str(tmp_path / "clean"))
+    cache = where / ".cache" / "paperfeed" / "build.sqlite"
+    with sqlite3.connect(cache) as db:
+        rows = db.execute("SELECT path, derived FROM records ORDER BY path").fetchall()
+        for (path, derived), poison in zip(rows, ("not base64!", "A" * 400, 7)):
+            data = json.loads(derived)
+            data["related"][1]["t"] = poison
+            db.execute("UPDATE records SET derived = ? WHERE path = ?", (json.dumps(data), path))
+        db.execute("DELETE FROM related")  # so every list is computed from the features
+    run("--config", config, "build")
+    related = {n: d for n, d in tree(where / "site" / "papers").items() if n.endswith("index.html")}
+    assert related == {n: d for n, d in tree(tmp_path / "clean" / "papers").items() if n.endswith("index.html")}
+
+
 def test_a_file_named_after_an_impossible_day_does_not_stop_the_others(run, tmp_path: Path) -> None:
     inbox = tmp_path / "in"
     write_day(inbox, "2024-05-27", [GOOD])

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +17,8 @@ from paperfeed.model import Paper
 from paperfeed.related import WordTable, WordTableError, features, find, word_vector
 from paperfeed.related import nearest
 from paperfeed.related.nearest import AUTHOR, MIN_SCORE, MIN_TOTAL, TAG, TOPIC, Item, nearest_all
-from paperfeed.related.vectors import feature_key
-from paperfeed.related.vectors import SCALE, TOP, TOPIC_SCALE
+from paperfeed.related.table import DIMS
+from paperfeed.related.vectors import SCALE, TOP, TOPIC_SCALE, feature_key, topic_bytes
 from paperfeed.tagging import Taxonomy
 
 from .conftest import ROOT
@@ -57,17 +58,22 @@ def test_a_vector_holds_the_papers_telling_words_weighed_to_whole_numbers() -> N
     assert len(vector) <= TOP and all(type(n) is int and n > 0 for _, n in vector)
     assert abs(sum(n * n for _, n in vector) - SCALE ** 2) < SCALE * len(vector)  # unit length, scaled
     assert words.index("quadruped") < words.index("walk")  # the title counts more
-    topic = features(paper, TABLE, authors=10)["t"]
-    assert len(topic) == 32 and abs(sum(x * x for x in topic) - TOPIC_SCALE ** 2) < 32 * TOPIC_SCALE
+    topic = place(paper)
+    assert len(topic) == DIMS and abs(sum(x * x for x in topic) - TOPIC_SCALE ** 2) < 32 * TOPIC_SCALE
     legged = Paper(id="2401.00002", title="Legged robots cross rough terrain", abstract="A quadruped walks.")
     music = Paper(id="2401.00003", title="Symbolic music generation", abstract="We compose melodies.")
-    close, apart = (sum(x * y for x, y in zip(topic, features(p, TABLE, authors=10)["t"])) for p in (legged, music))
+    close, apart = (sum(x * y for x, y in zip(topic, place(p))) for p in (legged, music))
     assert close > 4 * max(apart, 1)  # the topic space knows legged robots from music
+
+
+def place(paper: Paper) -> list[int]:
+    """A paper's place in the topic space, as numbers."""
+    return [int(x) for x in np.frombuffer(topic_bytes(features(paper, TABLE, authors=10)["t"]), dtype=np.int8)]
 
 
 def item(paper_id: str, words: tuple, authors: tuple, tags: int, topic: tuple = ()) -> Item:
     return Item(paper_id, [feature_key(w) for w, _ in words], [n for _, n in words],
-                [feature_key("@" + a) for a in authors], list(topic), tags)
+                [feature_key("@" + a) for a in authors], np.asarray(topic, dtype=np.int8).tobytes(), tags)
 
 
 def test_scores_are_symmetric_and_count_authors_and_tags(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +181,12 @@ def test_a_word_table_names_its_broken_line(tmp_path: Path) -> None:
         WordTable.load(bad)
     table = WordTable.count(BUNDLED, least=2)
     assert WordTable.parse(table.dumps(), "x").dumps() == table.dumps() and table.papers == len(BUNDLED)
-    assert table.topics and all(len(v) == 32 for v in table.topics.values())  # a topic space from 51 papers
+    # a topic space from 51 papers: as many directions as they have
+    assert table.topics and {len(v) for v in table.topics.values()} == {50}
+    assert all(len(v) == DIMS for v in TABLE.topics.values())
     bad.write_text("*papers*\t10\nrobot\t3\tnot-base64!\n", encoding="utf-8")
-    with pytest.raises(WordTableError, match=r"words.tsv:2: .*topic of 32 bytes in base64"):
+    with pytest.raises(WordTableError, match=r"words.tsv:2: .*topic of 1 to 256 bytes in base64"):
+        WordTable.load(bad)
+    bad.write_text("*papers*\t10\nrobot\t3\tAAAA\nstone\t3\tAAAAAA==\n", encoding="utf-8")
+    with pytest.raises(WordTableError, match=r"words.tsv:3: .*topic of 3 bytes in base64 \(as every topic"):
         WordTable.load(bad)

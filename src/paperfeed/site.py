@@ -134,14 +134,17 @@ def _features(value: object) -> bool:
     """Related-paper features as a cache may hand them back (related/vectors.py)."""
     if not (isinstance(value, dict) and isinstance(value.get("d"), str) and isinstance(value.get("k"), list)
             and isinstance(value.get("n"), list) and isinstance(value.get("a"), list)
-            and isinstance(value.get("t"), list)):
+            and isinstance(value.get("t"), str)):
         return False
-    keys, weights, topic = value["k"] + value["a"], value["n"], value["t"]
-    return (len(value["k"]) == len(weights) <= 64 and len(value["a"]) <= 64 and len(topic) <= 256
-            and set(map(type, keys + weights + topic)) <= {int}
+    keys, weights = value["k"] + value["a"], value["n"]
+    try:
+        topic = related.topic_bytes(value["t"])
+    except ValueError:  # binascii.Error is one
+        return False
+    return (len(value["k"]) == len(weights) <= 64 and len(value["a"]) <= 64 and len(topic) <= related.DIMS
+            and set(map(type, keys + weights)) <= {int}
             and (not keys or (min(keys) >= -2 ** 63 and max(keys) < 2 ** 63))
-            and (not weights or (min(weights) > 0 and max(weights) <= 1000))
-            and (not topic or (min(topic) >= -128 and max(topic) <= 127)))
+            and (not weights or (min(weights) > 0 and max(weights) <= 1000)))
 
 
 def _features_of(paper: Paper, table: related.WordTable) -> dict:

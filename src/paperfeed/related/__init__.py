@@ -15,11 +15,11 @@ from typing import Protocol
 
 from paperfeed.model import Paper
 from paperfeed.related.nearest import Item, Neighbours, nearest_all, update
-from paperfeed.related.table import WordTable, WordTableError
-from paperfeed.related.vectors import features, word_vector
+from paperfeed.related.table import DIMS, WordTable, WordTableError
+from paperfeed.related.vectors import features, topic_bytes, word_vector
 
-__all__ = ["AUTHORS_COMPARED", "Outcome", "State", "WordTable", "WordTableError", "features", "find",
-           "word_vector"]
+__all__ = ["AUTHORS_COMPARED", "DIMS", "Outcome", "State", "WordTable", "WordTableError", "features", "find",
+           "topic_bytes", "word_vector"]
 
 #: Authors compared of one paper (the first ones): a 600-author collaboration would share a
 #: name with half the archive.
@@ -59,7 +59,7 @@ def find(papers: Sequence[Paper], tags: Mapping[str, Sequence[str]], *, tag_orde
         mask = 0
         for slug in tags.get(paper.id, ()):
             mask |= bits.get(slug, 0)
-        items.append(Item(paper.id, found["k"], found["n"], found["a"], found["t"], mask))
+        items.append(Item(paper.id, found["k"], found["n"], found["a"], topic_bytes(found["t"]), mask))
         digests[paper.id] = f"{found['d']}:{mask}"
     signature = hashlib.blake2b(f"{k} {table.digest} {AUTHORS_COMPARED} {list(tag_order[:MAX_TAGS])}".encode(),
                                 digest_size=12).hexdigest()

@@ -1,7 +1,7 @@
 """The word table: how many papers use each term, and where each stands among topics.
 
 Related papers weigh a paper's terms by how rare they are (idf) and place the paper
-in a small "topic space" (latent semantic analysis: the 32 strongest directions of a
+in a "topic space" (latent semantic analysis: the 256 strongest directions of a
 singular value decomposition of the terms of a reference corpus), where "LiDAR" and
 "point cloud" lie close although they share no word. Both come from this table, made
 once from a corpus (``scripts/word_table.py``; paperfeed's own is 8,507 Hugging Face
@@ -9,8 +9,8 @@ papers) and never from the archive being built: so a paper's terms and place dep
 on the paper alone, and a daily build never recomputes older papers.
 
 The file is text, one term a line: ``term<TAB>papers[<TAB>topic]``, the topic a
-base64 string of ``DIMS`` signed bytes, given to the terms at least ``TOPIC_MIN_DF``
-papers use.
+base64 string of signed bytes (``DIMS`` of them, or fewer from a small corpus: the same
+number for every term), given to the terms at least ``TOPIC_MIN_DF`` papers use.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from paperfeed.related.terms import terms
 #: A term in more than this share of papers ("model", "results") is too common to tell
 #: topics apart (it still places a paper in the topic space).
 COMMON = 0.1
-DIMS = 32
+#: Directions of the topic space: judged pairs of papers are told apart better with each
+#: doubling up to 256 (more cost time and table size, and a corpus of 8,500 papers has few more).
+DIMS = 256
 TOPIC_MIN_DF = 10
 
 
@@ -70,7 +72,7 @@ class WordTable:
 
     @classmethod
     def parse(cls, text: str, where: str) -> WordTable:
-        papers, df, topics = 0, {}, {}
+        papers, df, topics, dims = 0, {}, {}, 0
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -84,12 +86,14 @@ class WordTable:
                 df[term] = int(rest[0])
                 if len(rest) == 2:
                     vector = np.frombuffer(base64.b64decode(rest[1], validate=True), dtype=np.int8)
-                    if len(vector) != DIMS:
+                    if not 0 < len(vector) <= DIMS or len(vector) != (dims or len(vector)):
                         raise ValueError
+                    dims = len(vector)
                     topics[term] = vector.astype(np.int32)
             except ValueError:
+                size = f"{dims} bytes" if dims else f"1 to {DIMS} bytes"
                 raise WordTableError(f"{where}:{number}: expected 'term<TAB>papers[<TAB>topic]' with a topic of "
-                                     f"{DIMS} bytes in base64, got {line[:80]!r}") from None
+                                     f"{size} in base64 (as every topic of the table), got {line[:80]!r}") from None
         if papers < 1:
             raise WordTableError(f"{where}: no '*papers*<TAB>count' line: the table must say how many papers it counted")
         return cls(papers, df, topics)
@@ -121,7 +125,8 @@ class WordTable:
     def topic_rows(self) -> tuple[dict[str, int], np.ndarray]:
         """Each term with a topic and its row of one matrix of them all (one product places a paper)."""
         names = sorted(self.topics)
-        matrix = np.array([self.topics[t] for t in names], dtype=np.float64).reshape(len(names), DIMS)
+        dims = len(self.topics[names[0]]) if names else 0
+        matrix = np.array([self.topics[t] for t in names], dtype=np.float64).reshape(len(names), dims)
         return {t: i for i, t in enumerate(names)}, matrix
 
     def about(self, term: str) -> tuple[float | None, int, float]:
@@ -147,13 +152,15 @@ class WordTable:
 
 
 def _topic_space(table: WordTable, counted: list[Counter[str]]) -> dict[str, np.ndarray]:
-    """Latent semantic analysis: the ``DIMS`` strongest right singular vectors of the corpus's
+    """Latent semantic analysis: the ``DIMS`` (or fewer) strongest right singular vectors of the corpus's
     tf·idf matrix, each term's coordinates scaled to signed bytes."""
     import scipy.sparse as sp
     from scipy.sparse.linalg import svds
 
     vocabulary = sorted(t for t, n in table.df.items() if n >= TOPIC_MIN_DF)
-    if len(counted) <= DIMS or len(vocabulary) <= DIMS:
+    # a small corpus has fewer directions than DIMS (a fork's first papers): as many as it has
+    dims = min(DIMS, len(counted) - 1, len(vocabulary) - 1)
+    if dims < 2:
         return {}
     column = {t: j for j, t in enumerate(vocabulary)}
     rows, cols, data = [], [], []
@@ -166,7 +173,7 @@ def _topic_space(table: WordTable, counted: list[Counter[str]]) -> dict[str, np.
             data.append(w / norm)
     matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(counted), len(vocabulary)))
     # a fixed start vector: the same corpus always gives the same space
-    _, _, vt = svds(matrix, k=DIMS, v0=np.full(min(matrix.shape), 1 / math.sqrt(min(matrix.shape))))
+    _, _, vt = svds(matrix, k=dims, v0=np.full(min(matrix.shape), 1 / math.sqrt(min(matrix.shape))))
     vt = vt[::-1] * np.where(vt[::-1].sum(axis=1, keepdims=True) < 0, -1, 1)  # strongest first, signs fixed
     scaled = np.round(vt.T / np.abs(vt).max() * 127).astype(np.int32)
     return {term: scaled[j] for term, j in column.items() if scaled[j].any()}

@@ -1,5 +1,5 @@
-"""A paper's terms: the words of its title, keywords and abstract, and the word pairs of
-its title and keywords ("world model", "symbolic music"), which name topics better
+"""A paper's terms: the words of its title, keywords, AI summary and abstract, and the word
+pairs of its title and keywords ("world model", "symbolic music"), which name topics better
 than words. Words are the search's own (search/tokens.py): lower case, accents and
 plurals folded, stopwords dropped."""
 
@@ -10,9 +10,9 @@ from collections import Counter
 from paperfeed.model import Paper
 from paperfeed.search.tokens import words
 
-#: Times a term counts in the title and in a keyword (once in the abstract): the title says
-#: what a paper is about.
-TITLE, KEYWORD = 3, 2
+#: Times a term counts in the title, in a keyword and in the AI summary (once in the
+#: abstract): the title says what a paper is about, and the summary its one contribution.
+TITLE, KEYWORD, SUMMARY = 3, 2, 2
 
 #: Words that make a title's phrasing, not its topic: no pair is made with them
 #: ("... is all you need", "towards ...", "... via ...").
@@ -32,6 +32,8 @@ def _pairs(found: list[str]) -> list[str]:
 def terms(paper: Paper) -> Counter[str]:
     """Each term of the paper with how often it counts."""
     counts = Counter(words(paper.abstract))
+    for term in words(paper.ai_summary or ""):
+        counts[term] += SUMMARY
     title = words(paper.title)
     for term in title + _pairs(title):
         counts[term] += TITLE

@@ -11,6 +11,7 @@ weighted sum of all its terms' places, scaled to signed bytes.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 
@@ -58,6 +59,11 @@ def _vectors(paper: Paper, table: WordTable) -> tuple[list[tuple[str, int]], lis
     return [(word, max(1, round(w / norm * SCALE))) for word, w in top], topic
 
 
+def topic_bytes(code: str) -> bytes:
+    """A paper's place in the topic space as ``features`` gives it (base64 of signed bytes)."""
+    return base64.b64decode(code, validate=True)
+
+
 def author_key(name: str) -> str:
     """An author as similarity compares names: case, accents and spacing folded."""
     return " ".join(normalize(name).split())
@@ -80,9 +86,11 @@ def feature_key(name: str) -> int:
 def features(paper: Paper, table: WordTable, *, authors: int) -> dict[str, object]:
     """What related papers compare of ``paper``, JSON-ready (a build cache keeps it): the
     numbers of its terms with their weights (``k``, ``n``), its place in the topic space
-    (``t``), the numbers of its first ``authors`` authors (``a``), and a digest of all."""
+    (``t``, signed bytes in base64: a list of 256 numbers would triple a cache record), the
+    numbers of its first ``authors`` authors (``a``), and a digest of all."""
     vector, topic = _vectors(paper, table)
     names = list(dict.fromkeys(a for a in map(author_key, paper.authors[:authors]) if a))
     digest = hashlib.blake2b(repr((vector, topic, names)).encode("utf-8"), digest_size=8).hexdigest()
-    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": topic,
+    place = base64.b64encode(np.asarray(topic, dtype=np.int8).tobytes()).decode("ascii")
+    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": place,
             "a": [feature_key("@" + a) for a in names], "d": digest}
