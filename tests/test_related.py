@@ -171,6 +171,18 @@ def test_a_day_touches_only_the_lists_it_changes() -> None:
     assert outcome.computed == 3 and 3 <= outcome.changed < len(BUNDLED) // 2
 
 
+def test_a_kept_list_naming_a_paper_nobody_knows_is_computed_again() -> None:
+    words = (("robot", 800), ("stone", 600))
+    here = (127,) + (0,) * 31
+    papers = [item("a", words, (), 0, here), item("b", words, (), 0, here), item("c", words, (), 0)]  # c: no place
+    fresh = nearest_all(papers, k=2)
+    # a cache whose list of "a" names a paper that is neither in the archive nor in the cache
+    kept = {**fresh, "a": [(2_000_000, "ghost")]}
+    lists, touched, computed = nearest.update(papers, kept, set(), 2)
+    assert lists == fresh and touched == {"a"} and computed == 1
+    assert nearest.update(papers, fresh, set(), 2) == (fresh, set(), 0)  # nothing changed: nothing computed
+
+
 def test_a_word_table_names_its_broken_line(tmp_path: Path) -> None:
     bad = tmp_path / "words.tsv"
     bad.write_text("*papers*\t10\nrobot\tmany\n", encoding="utf-8")

@@ -89,10 +89,13 @@ class Matrix:
         self.terms_t = self.terms.T.tocsr()
         self.authors = _sparse([item.authors for item in items], None)
         dims = max((len(item.topic) for item in items), default=0)
-        self.topics = np.zeros((len(items), dims), dtype=np.int8)  # no topic: all zeros, no share
-        for i, item in enumerate(items):
-            if len(item.topic) == dims:
-                self.topics[i] = np.frombuffer(item.topic, dtype=np.int8)
+        if dims and all(len(item.topic) == dims for item in items):  # as a build's are: one copy, not 100,000
+            self.topics = np.frombuffer(b"".join(item.topic for item in items), dtype=np.int8).reshape(-1, dims)
+        else:
+            self.topics = np.zeros((len(items), dims), dtype=np.int8)  # no topic: all zeros, no share
+            for i, item in enumerate(items):
+                if len(item.topic) == dims:
+                    self.topics[i] = np.frombuffer(item.topic, dtype=np.int8)
         self.authors_t = self.authors.T.tocsr()
         # the most closeness can add (Cauchy-Schwarz: no pair is closer than the longest vector to itself)
         every = np.arange(len(items))
@@ -213,9 +216,11 @@ def update(items: Sequence[Item], before: Mapping[str, Neighbours], changed: set
     the lists, the ids whose list changed and how many lists were computed in full."""
     matrix = Matrix(sorted(items, key=lambda item: item.id))
     present = matrix.row
-    gone = (set(before) - present.keys()) | changed
+    # the papers a kept list may no longer show: gone, changed, or never seen (a cache's own doing)
+    listed_ids = {q for listed in before.values() for _, q in listed}
+    gone = (set(before) - present.keys()) | changed | (listed_ids - present.keys())
     stale = {p for p, listed in before.items() if p in present and p not in changed
-             and any(q in gone or q not in present for _, q in listed)}
+             and any(q in gone for _, q in listed)} if gone & listed_ids else set()
     fresh = {p for p in matrix.ids if p not in before} | (changed & present.keys()) | stale
     lists = {p: before[p] for p in matrix.ids if p not in fresh}
     lists.update(matrix.nearest((present[p] for p in fresh), k))
