@@ -308,6 +308,10 @@ def main() -> int:
     parser.add_argument("--before", metavar="REV", help="also build each archive with the code of this git "
                         "revision, and report the ratio")
     args = parser.parse_args()
+    try:  # the chart is drawn last: a missing matplotlib must stop the run before its half hour, not after
+        import matplotlib  # noqa: F401
+    except ImportError:
+        parser.error("matplotlib draws the chart: pip install -e '.[bench]' (make benchmark does)")
     base = args.work or Path(tempfile.mkdtemp(prefix="paperfeed-benchmark-"))
     if (base / "code").exists():
         shutil.rmtree(base / "code")
