@@ -11,7 +11,7 @@ FETCH_ARGS ?=
 FETCH_LOG  ?= fetch.log
 COMMIT_MESSAGE ?= Daily fetch: new papers from the sources in mkdocs.yml
 
-.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock audit bench-import bench-build bench-listing benchmark clean
+.PHONY: serve build test check check-pr fetch publish-commit fetch-alert lock audit bench-import bench-build bench-listing bench-related benchmark clean
 
 # Two installs: the runtime from the pinned, hashed lock (what serves, builds and fetches),
 # and the test tools on top of it (what `make test` needs).
@@ -97,6 +97,10 @@ bench-build: $(TESTING)
 
 bench-listing: $(TESTING)
 	$(BIN)/python scripts/bench_listing.py
+
+# How good related papers are: the real corpus's lists against pairs judged by reading.
+bench-related: $(TESTING)
+	$(BIN)/python scripts/bench_related.py
 
 # The scale benchmark: 1,000 to 100,000 papers, build and search, written to
 # docs/benchmarks.md (about 25 minutes and 10 GB of disk on 2 cores).
