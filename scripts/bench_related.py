@@ -36,14 +36,14 @@ def main() -> None:
     parser.add_argument("-k", type=int, default=6, help="papers listed (default 6, as mkdocs.yml's default)")
     parser.add_argument("--show", nargs="*", default=[], metavar="ID", help="print these papers' lists")
     args = parser.parse_args()
+    from synthetic import real_papers
+
     from paperfeed import related
-    from paperfeed.sources import read_file
     from paperfeed.tagging import Taxonomy
 
     papers = {}
-    for path in sorted(args.data.glob("*.json")):
-        for paper in read_file(path).papers:
-            papers.setdefault(paper.id, paper)  # a paper featured twice: its first day
+    for paper in real_papers(args.data):
+        papers.setdefault(paper.id, paper)  # a paper featured twice: its first day
     taxonomy = Taxonomy.load(args.taxonomy)
     tags = {p.id: taxonomy.tags_for(p) for p in papers.values()}
     start = time.perf_counter()
@@ -78,12 +78,11 @@ def main() -> None:
           f"pairs judged")
     print(f"on topic (grade 1 or 2): {on / max(judged, 1):.0%} of judged pairs, {on_first5 / len(sources):.2f} of "
           f"the first five a paper; same problem (grade 2): {same / max(judged, 1):.0%}")
-    by_id = papers
     for paper_id in args.show:
-        print(f"\n{paper_id} {by_id[paper_id].title}")
+        print(f"\n{paper_id} {papers[paper_id].title}")
         for other in lists.get(paper_id, []):
             grade = grades.get((paper_id, other))
-            print(f"  [{'?' if grade is None else grade}] {other} {' '.join(by_id[other].title.split())}")
+            print(f"  [{'?' if grade is None else grade}] {other} {' '.join(papers[other].title.split())}")
 
 
 if __name__ == "__main__":
