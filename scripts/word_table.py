@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the word table related papers weigh words by: how many papers use each word.
+"""Write the word table related papers weigh words by: how many papers use each word,
+where each lies in the topic space, and the regions of that space its papers fill.
 
 paperfeed ships a table counted over the real Hugging Face daily papers corpus
 (machine learning). A site about another field gets better related papers from
@@ -26,7 +27,7 @@ def main() -> None:
     parser.add_argument("--hf-data", type=Path, help="a folder of Hugging Face daily papers API responses")
     parser.add_argument("--least", type=int, default=3, help="leave out words fewer papers use (default 3)")
     args = parser.parse_args()
-    from paperfeed.related import WordTable
+    from paperfeed.related import count_table
 
     if args.hf_data:
         from paperfeed.sources import Batch, read_file
@@ -43,7 +44,7 @@ def main() -> None:
         parser.error("name an archive folder or --hf-data")
     if not papers:
         sys.exit("no papers found")
-    sys.stdout.write(WordTable.count(papers, least=args.least).dumps())
+    sys.stdout.write(count_table(papers, least=args.least).dumps())
 
 
 if __name__ == "__main__":

@@ -102,8 +102,9 @@ def test_closeness_in_the_topic_space_counts_and_a_floor_keeps_the_weak_pairs_ou
     c = item("c", words, (), 0, far)
     d = item("d", (("robot", 600), ("galaxy", 800)), (), 0, here)
     lists = nearest_all([a, b, c, d], k=3)
-    assert lists["a"] == [(1_000_000 + 90 * 127 * TOPIC // 127 ** 2, "b"), (1_000_000, "c")]
-    assert "d" not in dict(map(reversed, lists["a"])) and lists["d"] == []  # 480,000 + 600,000·0.0: too weak
+    # c shares every term of a but lies at a right angle to it in the topic space: not related
+    assert lists["a"] == [(1_000_000 + 90 * 127 * TOPIC // 127 ** 2, "b")] and "a" not in [q for _, q in lists["c"]]
+    assert "d" not in dict(map(reversed, lists["a"])) and lists["d"] == []  # one shared term, and no regions given: never compared
     assert all(score >= MIN_TOTAL for listed in lists.values() for score, _ in listed)
 
 

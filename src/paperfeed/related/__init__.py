@@ -8,18 +8,22 @@ and touches an older paper's list only when a new paper enters it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from paperfeed.model import Paper
+from paperfeed.related.clusters import centroids
 from paperfeed.related.nearest import Item, Neighbours, nearest_all, update
 from paperfeed.related.table import DIMS, WordTable, WordTableError
-from paperfeed.related.vectors import features, topic_bytes, word_vector
+from paperfeed.related.vectors import features, topic_bytes, topic_code, word_vector
 
-__all__ = ["AUTHORS_COMPARED", "DIMS", "Outcome", "State", "WordTable", "WordTableError", "features", "find",
-           "topic_bytes", "word_vector"]
+__all__ = ["AUTHORS_COMPARED", "DIMS", "Outcome", "State", "WordTable", "WordTableError", "count_table", "features",
+           "find", "topic_bytes", "word_vector"]
 
 #: Authors compared of one paper (the first ones): a 600-author collaboration would share a
 #: name with half the archive.
@@ -34,6 +38,18 @@ class State(Protocol):
     def related_lists(self, signature: str) -> dict[str, tuple[str, Neighbours]]: ...
 
     def save_related(self, signature: str, lists: Mapping[str, tuple[str, Neighbours]], changed: set[str]) -> None: ...
+
+
+def count_table(papers: Iterable[Paper], *, least: int = 3) -> WordTable:
+    """The word table of a corpus (``WordTable.count``) with the regions its papers fill
+    in the topic space (clusters.py)."""
+    papers = list(papers)
+    table = WordTable.count(papers, least=least)
+    places = [topic_bytes(topic_code(p, table)) for p in papers]
+    dims = max(map(len, places), default=0)
+    found = np.array([np.frombuffer(b, dtype=np.int8) if len(b) == dims else np.zeros(dims, np.int8)
+                      for b in places], dtype=np.int8).reshape(len(places), dims)
+    return dataclasses.replace(table, regions=centroids(found))
 
 
 @dataclass
@@ -67,9 +83,9 @@ def find(papers: Sequence[Paper], tags: Mapping[str, Sequence[str]], *, tag_orde
     if before:
         kept = {p: listed for p, (d, listed) in before.items() if digests.get(p) == d}
         changed = {p for p in before if digests.get(p) != before[p][0]}  # edited, or gone
-        lists, touched, computed = update(items, kept, changed, k)
+        lists, touched, computed = update(items, kept, changed, k, table.regions)
     else:
-        lists = nearest_all(items, k)
+        lists = nearest_all(items, k, table.regions)
         touched, computed = set(lists), len(lists)
     if state:
         state.save_related(signature, {p: (digests[p], lists[p]) for p in lists}, touched)

@@ -1,23 +1,28 @@
 """The nearest papers of each paper: exact scores, a clean pass over all, or an update.
 
 Two papers can be related when they share at least two telling terms (vectors.py) whose
-products sum to ``MIN_SCORE`` or more: one shared word ("chat") is a coincidence, and
-authors alone make a lab's list, not a topic's. Such a pair's score is a whole number,
+products sum to ``MIN_SCORE`` or more (one shared word, "chat", is a coincidence, and
+authors alone make a lab's list, not a topic's), or when they lie in a region of the
+topic space together (clusters.py) with topic vectors at least ``MIN_CLOSENESS`` close:
+papers on one problem often share few words. Such a pair's score is a whole number,
 the same whichever paper asks: the dot product of their term vectors (the same terms
 give 1,000,000), their closeness in the topic space (up to ``TOPIC``), ``AUTHOR`` for
 each author they share (of each paper's first ten; at most ``MAX_AUTHORS`` count) and
-``TAG`` for each tag they share (at most ``MAX_TAGS_COUNTED``). They are related when
-it reaches ``MIN_TOTAL``.
+``TAG`` for each tag they share (at most ``MAX_TAGS_COUNTED``); a pair sharing a region
+but not enough terms counts no terms. They are related when it reaches ``MIN_TOTAL`` and
+they are at least ``MIN_PLACE`` close in the topic space.
 
 A paper's list is its ``k`` highest-scoring related papers, ties broken by id: fewer,
-or none, when few papers of the archive are close enough. Because a score depends on the two papers alone, adding papers never
+or none, when few papers of the archive are close enough. Because a score depends on
+the two papers alone (and on the word table), adding papers never
 changes an existing pair's score, so an update is exact: the new and changed papers
 get full lists; an older paper's list changes only when a new paper beats its last
 entry, or when a paper it lists changed or left (then it is computed again). A test
 checks that an update equals a clean pass.
 
-Scores come from sparse matrix products (scipy), a block of rows at a time, so
-100,000 papers take seconds and a few hundred MB.
+Scores come from sparse matrix products (scipy), a block of rows at a time, and
+close pairs from dense products within each region, so 100,000 papers take seconds
+and a few hundred MB.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
+from paperfeed.related.clusters import close_pairs, regions
+
 #: A shared tag (the taxonomy's tags are right nine times in ten) says two papers are in the
 #: same field: it counts about as much as a telling shared term, and at most two count.
 TAG = 100_000
@@ -40,14 +47,20 @@ MAX_AUTHORS = 2
 #: What two papers at the same place of the topic space add (their topic vectors have
 #: squared length TOPIC_NORM): more than sharing all their terms, as the 256-direction space
 #: tells judged pairs apart better than the terms do.
-TOPIC = 1_200_000
+TOPIC = 1_500_000
 TOPIC_NORM = 127 * 127
+#: Papers further apart than this in the topic space (a cosine of 0.4) are not related,
+#: whatever words they share: of the judged pairs sharing words that readers called off
+#: topic, most lay further apart ("retrieval" in a UI paper and in a RAG benchmark).
+MIN_PLACE = TOPIC_NORM * 2 // 5
 #: Below this, a pair shares too little of its terms to call related.
 MIN_SCORE = 60_000
-#: Below this in all, two papers are not related enough to list: of 106 pairs judged by
-#: reading that scored less, 10% were on topic (none under 400,000), against 57% above it.
-#: A higher floor lists more precisely but leaves most pages with fewer than five papers.
-MIN_TOTAL = 700_000
+#: Papers of one region this close in the topic space (a cosine of 0.5) can be related
+#: without sharing terms; looser, and the pairs to score grow tenfold.
+MIN_CLOSENESS = TOPIC_NORM // 2
+#: Below this in all, two papers are not related enough to list. A higher floor lists
+#: more precisely but leaves many pages with fewer than five papers (scripts/bench_related.py).
+MIN_TOTAL = 800_000
 #: Terms a related pair shares at least.
 MIN_SHARED = 2
 #: Bits between the fields of a packed product (see Matrix).
@@ -79,7 +92,7 @@ class Item:
 class Matrix:
     """Every paper's features as one sparse matrix, rows in id order."""
 
-    def __init__(self, items: Sequence[Item]) -> None:
+    def __init__(self, items: Sequence[Item], centres: np.ndarray | None = None) -> None:
         self.ids = [item.id for item in items]
         self.row = {paper_id: i for i, paper_id in enumerate(self.ids)}
         # One product gives both what two papers share and how many terms: each weight w is
@@ -99,9 +112,29 @@ class Matrix:
         self.authors_t = self.authors.T.tocsr()
         # the most closeness can add (Cauchy-Schwarz: no pair is closer than the longest vector to itself)
         every = np.arange(len(items))
-        longest = int(np.max(_dots(self.topics, every, every), initial=0))
+        longest = int(np.max(_dots(self.topics, every, self.topics, every), initial=0))
         self.topic_most = longest * TOPIC // TOPIC_NORM
         self.tags = np.fromiter((item.tags for item in items), dtype=np.uint64, count=len(items))
+        use = centres is not None and len(centres) and centres.shape[1] == self.topics.shape[1]
+        self.member_of = regions(self.topics, centres) if use else np.zeros((len(items), 0), dtype=np.int32)
+        # close pairs of the papers asked about so far (prepare): by row, as arrays, and where each row's start
+        self.close_asked = np.zeros(len(items), dtype=bool)
+        self.close = (np.zeros(0, np.int32),) * 3
+        self.close_start = np.zeros(len(items) + 1, dtype=np.int64)
+
+    def prepare(self, rows: np.ndarray) -> None:
+        """Find the close pairs (clusters.close_pairs) of ``rows``, which ``scores`` needs."""
+        rows = rows[~self.close_asked[rows]]
+        if not len(rows) or not self.member_of.size:
+            return
+        self.close_asked[rows] = True
+        found = close_pairs(self.topics, self.member_of, rows, least=MIN_CLOSENESS, workers=WORKERS)
+        if len(self.close[0]):  # more rows than before (update): merge, by row then column
+            left, right, dots = (np.concatenate([a, b]) for a, b in zip(self.close, found))
+            order = np.lexsort((right, left))
+            found = left[order], right[order], dots[order]
+        self.close = found
+        self.close_start = np.searchsorted(self.close[0], np.arange(len(self.ids) + 1))
 
     def scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The related papers of ``rows`` (``MIN_SCORE`` and ``MIN_SHARED`` met, itself
@@ -115,12 +148,13 @@ class Matrix:
         other = columns != rows[owner]
         owner, columns, near = owner[other], columns[other], near[other]
         scores = terms.data[near] >> PACK
+        owner, columns, scores, closeness = self._with_close(rows, owner, columns, scores)
         shared_tags = np.bitwise_count(self.tags[rows[owner]] & self.tags[columns]).astype(np.int64)
         scores += TAG * np.minimum(shared_tags, MAX_TAGS_COUNTED)
         # only pairs that shared authors and the closest place could lift to MIN_TOTAL go on:
         # most cannot, and looking up both for every pair is the costliest step of all
         hopeful = np.flatnonzero(scores + (self.topic_most + AUTHOR * MAX_AUTHORS) >= MIN_TOTAL)
-        owner, columns, scores = owner[hopeful], columns[hopeful], scores[hopeful]
+        owner, columns, scores, closeness = owner[hopeful], columns[hopeful], scores[hopeful], closeness[hopeful]
         # shared authors of these pairs: look each pair up among the author product's entries
         authors = (self.authors[rows] @ self.authors_t).tocsr()
         if authors.nnz and len(owner):
@@ -132,14 +166,41 @@ class Matrix:
             found = keys[at] == wanted
             scores[found] += AUTHOR * np.minimum(authors.data[at[found]], MAX_AUTHORS)
         if self.topics.shape[1]:  # closeness in the topic space: TOPIC for the same place
-            closeness = _dots(self.topics, rows[owner], columns)
+            unknown = np.flatnonzero(closeness < 0)
+            closeness[unknown] = _dots(self.topics[rows], owner[unknown], self.topics, columns[unknown])
             scores += closeness * TOPIC // TOPIC_NORM
-        keep = scores >= MIN_TOTAL
+            keep = np.flatnonzero((scores >= MIN_TOTAL) & (closeness >= MIN_PLACE))
+        else:
+            keep = np.flatnonzero(scores >= MIN_TOTAL)
+        keep = keep[np.argsort(owner[keep], kind="stable")]  # grouped by row, as nearest reads them
         return owner[keep].astype(np.int32), columns[keep].astype(np.int32), scores[keep]
+
+    def _with_close(self, rows: np.ndarray, owner: np.ndarray, columns: np.ndarray, scores: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs sharing terms, and the close pairs of ``rows`` that do not, with their
+        closeness where known (-1: not yet)."""
+        closeness = np.full(len(owner), -1, dtype=np.int64)
+        if not self.member_of.size:
+            return owner, columns, scores, closeness
+        assert self.close_asked[rows].all(), "prepare() the rows first"
+        starts, ends = self.close_start[rows], self.close_start[rows + 1]
+        counts = ends - starts
+        at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        close_owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+        close_columns, close_dots = self.close[1][at], self.close[2][at]
+        # a close pair that also shares enough terms is among the term pairs already: its
+        # product of term vectors (packed, as in scores) says so, row by row, without a search
+        shared = self.terms[rows[close_owner]].multiply(self.terms[close_columns]).sum(axis=1)
+        packed = np.asarray(shared, dtype=np.int64).ravel()
+        new = np.flatnonzero((packed < MIN_SCORE << PACK) | ((packed & FIELD) < MIN_SHARED))
+        return (np.concatenate([owner, close_owner[new]]), np.concatenate([columns, close_columns[new]]),
+                np.concatenate([scores, np.zeros(len(new), dtype=scores.dtype)]),
+                np.concatenate([closeness, close_dots[new].astype(np.int64)]))
 
     def nearest(self, rows: Iterable[int], k: int) -> dict[str, Neighbours]:
         """Full lists for ``rows``."""
         rows = np.fromiter(sorted(set(rows)), dtype=np.int64)
+        self.prepare(rows)
         out: dict[str, Neighbours] = {}
         ids = self.ids
         blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
@@ -160,15 +221,16 @@ class Matrix:
             yield from pool.map(self.scores, blocks)
 
 
-def _dots(topics: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The dot products of rows ``left`` and ``right`` of ``topics`` (signed bytes), exact:
-    a few thousand pairs at a time, so a block's hundreds of thousands of pairs never
-    hold their rows at once (256 bytes each, twice)."""
-    out = np.empty(len(left), dtype=np.int64)
-    for start in range(0, len(left), DOT_CHUNK):
+def _dots(left: np.ndarray, at: np.ndarray, right: np.ndarray, to: np.ndarray) -> np.ndarray:
+    """The dot products of rows ``left[at]`` and ``right[to]`` (signed bytes), exact: a few
+    thousand pairs at a time, so a block's hundreds of thousands of pairs never hold their
+    rows at once (256 bytes each, twice). ``left`` is best a block's few rows: gathering
+    from a table that small costs a third of gathering from the whole archive's."""
+    out = np.empty(len(at), dtype=np.int64)
+    for start in range(0, len(at), DOT_CHUNK):
         end = start + DOT_CHUNK
         # 32-bit sums are exact: 256 products of at most 128·128
-        out[start:end] = np.einsum("ij,ij->i", topics[left[start:end]], topics[right[start:end]], dtype=np.int32)
+        out[start:end] = np.einsum("ij,ij->i", left[at[start:end]], right[to[start:end]], dtype=np.int32)
     return out
 
 
@@ -203,18 +265,18 @@ def _best(columns: np.ndarray, scores: np.ndarray, k: int, ids: list[str]) -> Ne
     return [(s, ids[c]) for s, c in zip(scores[order].tolist(), columns[order].tolist())]
 
 
-def nearest_all(items: Sequence[Item], k: int) -> dict[str, Neighbours]:
-    """Every paper's list, computed from scratch."""
-    matrix = Matrix(sorted(items, key=lambda item: item.id))
+def nearest_all(items: Sequence[Item], k: int, centres: np.ndarray | None = None) -> dict[str, Neighbours]:
+    """Every paper's list, computed from scratch (``centres``: the topic space's regions)."""
+    matrix = Matrix(sorted(items, key=lambda item: item.id), centres)
     return matrix.nearest(range(len(matrix.ids)), k)
 
 
-def update(items: Sequence[Item], before: Mapping[str, Neighbours], changed: set[str], k: int
-           ) -> tuple[dict[str, Neighbours], set[str], int]:
+def update(items: Sequence[Item], before: Mapping[str, Neighbours], changed: set[str], k: int,
+           centres: np.ndarray | None = None) -> tuple[dict[str, Neighbours], set[str], int]:
     """Every paper's list, from the lists ``before`` of the papers whose features did not
     change, given the ids that ``changed`` (edited, or gone: absent from ``items``). Returns
     the lists, the ids whose list changed and how many lists were computed in full."""
-    matrix = Matrix(sorted(items, key=lambda item: item.id))
+    matrix = Matrix(sorted(items, key=lambda item: item.id), centres)
     present = matrix.row
     # the papers a kept list may no longer show: gone, changed, or never seen (a cache's own doing)
     listed_ids = {q for listed in before.values() for _, q in listed}
@@ -228,6 +290,7 @@ def update(items: Sequence[Item], before: Mapping[str, Neighbours], changed: set
     new = sorted(fresh - stale)
     # an older list takes a new paper in only when it beats that list's last entry
     rows = np.array([present[p] for p in new], dtype=np.int64)
+    matrix.prepare(rows)
     blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
     for block, (owner, columns, scores) in zip(blocks, matrix.each_block(blocks)):
         for r, j, score in zip(owner.tolist(), columns.tolist(), scores.tolist()):

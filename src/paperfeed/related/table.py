@@ -10,7 +10,8 @@ on the paper alone, and a daily build never recomputes older papers.
 
 The file is text, one term a line: ``term<TAB>papers[<TAB>topic]``, the topic a
 base64 string of signed bytes (``DIMS`` of them, or fewer from a small corpus: the same
-number for every term), given to the terms at least ``TOPIC_MIN_DF`` papers use.
+number for every term), given to the terms at least ``TOPIC_MIN_DF`` papers use. Lines
+``*region*<TAB>number<TAB>centroid`` hold the regions of the topic space (clusters.py).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class WordTable:
     papers: int
     df: dict[str, int]
     topics: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    #: the centroids of the topic space's regions, one row of signed bytes each (clusters.py)
+    regions: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8), compare=False, repr=False)
     #: each term's weight once looked up (a corpus has ~10⁵ terms but ~10⁷ occurrences)
     _weights: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
     _about: dict[str, tuple[float | None, int, float]] = field(default_factory=dict, compare=False, repr=False)
@@ -72,7 +75,7 @@ class WordTable:
 
     @classmethod
     def parse(cls, text: str, where: str) -> WordTable:
-        papers, df, topics, dims = 0, {}, {}, 0
+        papers, df, topics, dims, regions = 0, {}, {}, 0, []
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -83,27 +86,35 @@ class WordTable:
                 if term == "*papers*":
                     papers = int(rest[0])
                     continue
-                df[term] = int(rest[0])
                 if len(rest) == 2:
                     vector = np.frombuffer(base64.b64decode(rest[1], validate=True), dtype=np.int8)
                     if not 0 < len(vector) <= DIMS or len(vector) != (dims or len(vector)):
                         raise ValueError
                     dims = len(vector)
+                if term == "*region*":
+                    if len(rest) != 2 or int(rest[0]) != len(regions):
+                        raise ValueError
+                    regions.append(vector)
+                    continue
+                df[term] = int(rest[0])
+                if len(rest) == 2:
                     topics[term] = vector.astype(np.int32)
             except ValueError:
                 size = f"{dims} bytes" if dims else f"1 to {DIMS} bytes"
                 raise WordTableError(f"{where}:{number}: expected 'term<TAB>papers[<TAB>topic]' with a topic of "
-                                     f"{size} in base64 (as every topic of the table), got {line[:80]!r}") from None
+                                     f"{size} in base64 (as every topic of the table), or '*region*<TAB>number"
+                                     f"<TAB>centroid' numbered from 0, got {line[:80]!r}") from None
         if papers < 1:
             raise WordTableError(f"{where}: no '*papers*<TAB>count' line: the table must say how many papers it counted")
-        return cls(papers, df, topics)
+        return cls(papers, df, topics, np.array(regions, dtype=np.int8).reshape(len(regions), dims))
 
     def dumps(self) -> str:
         head = ("# paperfeed's word table: each term (a word, or two words of a title or keyword), how many\n"
                 "# papers use it and, for terms enough papers use, its place in the topic space (base64).\n"
                 "# Made by scripts/word_table.py; terms fewer papers use are left out.\n"
                 f"*papers*\t{self.papers}\n")
-        lines = []
+        lines = [f"*region*\t{i}\t{base64.b64encode(c.astype(np.int8).tobytes()).decode('ascii')}\n"
+                 for i, c in enumerate(self.regions)]
         for term, n in sorted(self.df.items(), key=lambda kv: (-kv[1], kv[0])):
             topic = self.topics.get(term)
             code = "\t" + base64.b64encode(topic.astype(np.int8).tobytes()).decode("ascii") if topic is not None else ""
@@ -113,7 +124,8 @@ class WordTable:
     @classmethod
     def count(cls, papers: Iterable[Paper], *, least: int = 3) -> WordTable:
         """The table of a corpus: each term used by at least ``least`` papers, and the topic
-        space of its terms used by at least ``TOPIC_MIN_DF`` (a few thousand papers or more)."""
+        space of its terms used by at least ``TOPIC_MIN_DF`` (a few thousand papers or more).
+        Its regions come from the papers' places (``paperfeed.related.count_table``)."""
         counted = [terms(p) for p in papers]
         df: Counter[str] = Counter()
         for found in counted:

@@ -64,6 +64,15 @@ def topic_bytes(code: str) -> bytes:
     return base64.b64decode(code, validate=True)
 
 
+def topic_code(paper: Paper, table: WordTable) -> str:
+    """The paper's place in the topic space, as ``features`` gives it (``t``)."""
+    return _place_code(_vectors(paper, table)[1])
+
+
+def _place_code(topic: list[int]) -> str:
+    return base64.b64encode(np.asarray(topic, dtype=np.int8).tobytes()).decode("ascii")
+
+
 def author_key(name: str) -> str:
     """An author as similarity compares names: case, accents and spacing folded."""
     return " ".join(normalize(name).split())
@@ -91,6 +100,5 @@ def features(paper: Paper, table: WordTable, *, authors: int) -> dict[str, objec
     vector, topic = _vectors(paper, table)
     names = list(dict.fromkeys(a for a in map(author_key, paper.authors[:authors]) if a))
     digest = hashlib.blake2b(repr((vector, topic, names)).encode("utf-8"), digest_size=8).hexdigest()
-    place = base64.b64encode(np.asarray(topic, dtype=np.int8).tobytes()).decode("ascii")
-    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": place,
+    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": _place_code(topic),
             "a": [feature_key("@" + a) for a in names], "d": digest}
