@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from paperfeed.related import WordTable, WordTableError
-from paperfeed.related.clusters import MEMBERSHIP, centroids, close_pairs, regions
+from paperfeed.related import clusters
+from paperfeed.related.clusters import centroids, close_pairs, regions
 from paperfeed.related.nearest import MIN_TOTAL, TOPIC, TOPIC_NORM, Item, nearest_all, update
 from paperfeed.related.vectors import feature_key
 
@@ -19,14 +20,15 @@ def unit(*values: int, dims: int = 8) -> np.ndarray:
     return np.array(list(values) + [0] * (dims - len(values)), dtype=np.int8)
 
 
-def test_a_paper_belongs_to_its_nearest_regions_ties_to_the_lower_number() -> None:
-    centres = np.array([unit(0, 0, 127), unit(0, 127), unit(127), unit(0, 0, 0, 127), unit(0, 0, 127)], dtype=np.int8)
+def test_a_paper_belongs_to_its_nearest_regions_ties_to_the_lower_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clusters, "MEMBERSHIP", 2)
+    centres = np.array([unit(0, 0, 127), unit(0, 127), unit(127), unit(0, 127)], dtype=np.int8)
     topics = np.array([unit(100, 60, 20), unit(0, 0, 0, 0, 127), unit(0, 0, 0, 0, 0)], dtype=np.int8)
-    found = regions(topics, centres)
-    assert found.shape == (3, MEMBERSHIP)
-    assert found[0].tolist() == [0, 1, 2]  # 2 and 1 are nearest; 0 and 4 tie for third: the lower number
-    assert found[1].tolist() == [0, 1, 2]  # every dot is 0: the lowest numbers, in order
-    assert found[2].tolist() == [-1, -1, -1]  # no place: no region
+    found = clusters.regions(topics, centres)
+    assert found.shape == (3, 2)
+    assert found[0].tolist() == [1, 2]  # 2 is nearest; 1 and 3 tie for second: the lower number
+    assert found[1].tolist() == [0, 1]  # every dot is 0: the lowest numbers, in order
+    assert found[2].tolist() == [-1, -1]  # no place: no region
 
 
 def brute(topics: np.ndarray, member_of: np.ndarray, least: int) -> set[tuple[int, int, int]]:

@@ -38,14 +38,15 @@ def word_vector(paper: Paper, table: WordTable) -> list[tuple[str, int]]:
     return _vectors(paper, table)[0]
 
 
-def _vectors(paper: Paper, table: WordTable) -> tuple[list[tuple[str, int]], list[int]]:
+def _vectors(paper: Paper, table: WordTable) -> tuple[list[tuple[str, int]], bytes]:
     weights = {}
-    known, about = table._about, table.about
+    known, about = table._about.get, table.about
     space = table.topic_rows[1]
     placed, by = [], []
+    tfs = len(_TF)
     for term, n in terms(paper).items():
-        weight, row, idf = known[term] if term in known else about(term)
-        tf = _TF[n] if n < len(_TF) else 1 + math.log(n)
+        weight, row, idf = known(term) or about(term)
+        tf = _TF[n] if n < tfs else 1 + math.log(n)
         if weight is not None:
             weights[term] = tf * weight
         if row >= 0:
@@ -55,7 +56,8 @@ def _vectors(paper: Paper, table: WordTable) -> tuple[list[tuple[str, int]], lis
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
     place = np.asarray(by) @ space[placed] if placed else np.zeros(0)
     length = float(np.sqrt(place @ place)) if len(place) else 0.0
-    topic = [int(x) for x in np.round(place / length * TOPIC_SCALE)] if length else []
+    # signed bytes, as a build cache keeps them (a list of 256 numbers costs a paper more than its terms)
+    topic = np.round(place / length * TOPIC_SCALE).astype(np.int8).tobytes() if length else b""
     return [(word, max(1, round(w / norm * SCALE))) for word, w in top], topic
 
 
@@ -66,11 +68,7 @@ def topic_bytes(code: str) -> bytes:
 
 def topic_code(paper: Paper, table: WordTable) -> str:
     """The paper's place in the topic space, as ``features`` gives it (``t``)."""
-    return _place_code(_vectors(paper, table)[1])
-
-
-def _place_code(topic: list[int]) -> str:
-    return base64.b64encode(np.asarray(topic, dtype=np.int8).tobytes()).decode("ascii")
+    return base64.b64encode(_vectors(paper, table)[1]).decode("ascii")
 
 
 def author_key(name: str) -> str:
@@ -100,5 +98,5 @@ def features(paper: Paper, table: WordTable, *, authors: int) -> dict[str, objec
     vector, topic = _vectors(paper, table)
     names = list(dict.fromkeys(a for a in map(author_key, paper.authors[:authors]) if a))
     digest = hashlib.blake2b(repr((vector, topic, names)).encode("utf-8"), digest_size=8).hexdigest()
-    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": _place_code(topic),
+    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": base64.b64encode(topic).decode("ascii"),
             "a": [feature_key("@" + a) for a in names], "d": digest}
