@@ -203,3 +203,60 @@ def test_a_word_table_names_its_broken_line(tmp_path: Path) -> None:
     bad.write_text("*papers*\t10\nrobot\t3\tAAAA\nstone\t3\tAAAAAA==\n", encoding="utf-8")
     with pytest.raises(WordTableError, match=r"words.tsv:3: .*topic of 3 bytes in base64 \(as every topic"):
         WordTable.load(bad)
+
+
+def _everything(matrix: nearest.Matrix, k: int) -> dict[str, list[tuple[int, str]]]:
+    """Each paper's list read off every related pair, no pair left out early."""
+    rows = np.arange(len(matrix.ids))
+    matrix.prepare(rows)
+    owner, columns, scores = matrix.scores(rows)
+    return {paper_id: nearest._best(columns[owner == r], scores[owner == r], k, matrix.ids)
+            for r, paper_id in enumerate(matrix.ids)}
+
+
+def _scaled(values: list[int], length: int) -> list[int]:
+    """Whole numbers in the direction of ``values`` whose squares sum to about ``length``²."""
+    norm = sum(v * v for v in values) ** 0.5
+    return [round(v / norm * length) for v in values] if norm else [0] * len(values)
+
+
+@settings(max_examples=80, deadline=None)
+@given(papers=st.lists(st.tuples(st.dictionaries(st.integers(0, 5), st.integers(1, 9), min_size=1, max_size=6),
+                                 st.lists(st.integers(-9, 9), min_size=8, max_size=8),
+                                 st.integers(0, 7), st.lists(st.integers(0, 3), max_size=2)),
+                       min_size=2, max_size=40),
+       centres=st.lists(st.lists(st.integers(-9, 9), min_size=8, max_size=8), max_size=6),
+       k=st.integers(1, 7))
+def test_a_list_leaves_out_only_pairs_that_cannot_be_in_it(papers, centres, k: int) -> None:
+    """nearest() skips the closeness of pairs that cannot reach a row's k-th best: never one
+    that could (few terms, dimensions and regions, so that every rule is met somewhere)."""
+    items = [Item(f"{i:03d}", [feature_key(f"w{w}") for w in words],
+                  [max(1, n) for n in _scaled(list(words.values()), SCALE)],
+                  [feature_key(f"@{a}") for a in authors],
+                  np.array(_scaled(topic, TOPIC_SCALE), dtype=np.int8).tobytes(), tags)
+             for i, (words, topic, tags, authors) in enumerate(papers)]
+    table = np.array([_scaled(c, TOPIC_SCALE) for c in centres], dtype=np.int8).reshape(-1, 8)
+    assert nearest_all(items, k, table) == _everything(nearest.Matrix(items, table), k)
+
+
+def test_what_closeness_can_add_at_most_never_leaves_out_a_lists_best() -> None:
+    """Two papers of one region that are not a close pair are less close than MIN_CLOSENESS,
+    no less: A's best is C (shared terms, a cosine of 0.45), not B (no terms, 0.9)."""
+    centres = np.array([[127] + [0] * 7, [0, 127] + [0] * 6], dtype=np.int8)
+
+    def paper(paper_id: str, words: dict[str, int], place: list[int]) -> Item:
+        return Item(paper_id, [feature_key(w) for w in words], list(words.values()), [],
+                    np.array(place + [0] * (8 - len(place)), dtype=np.int8).tobytes(), 0)
+
+    a = paper("a", {"x": 707, "y": 707}, [127])
+    b = paper("b", {"q": 1000}, [114, 55])
+    c = paper("c", {"x": 495, "y": 495, "w": 714}, [57, 113])
+    assert 127 * 57 < nearest.MIN_CLOSENESS <= 127 * 114  # c is not a close pair of a; b is
+    assert nearest_all([a, b, c], 1, centres)["a"][0][1] == "c"
+    # papers of no common region can be as close as any: d (0.62) tops a's list over b (0.94)
+    centres = np.array([[127] + [0] * 7, [0, 127] + [0] * 6, [0, 0, 127] + [0] * 5, [0, 0, 0, 127] + [0] * 4],
+                       dtype=np.int8)
+    a = paper("a", {"x": 707, "y": 707}, [100, 78])
+    b = paper("b", {"q": 1000}, [127, 40])
+    d = paper("d", {"x": 424, "y": 424, "w": 800}, [60, 50, 70, 70])
+    assert nearest_all([a, b, d], 1, centres)["a"][0][1] == "d"

@@ -12,8 +12,8 @@ from hypothesis.extra import numpy as hnp
 from paperfeed.related import WordTable, WordTableError
 from paperfeed.related import clusters
 from paperfeed.related.clusters import centroids, close_pairs, regions
-from paperfeed.related.nearest import MIN_TOTAL, TOPIC, TOPIC_NORM, Item, nearest_all, update
-from paperfeed.related.vectors import feature_key
+from paperfeed.related.nearest import MIN_TOTAL, TOPIC, TOPIC_NORM, Item, Matrix, nearest_all, update
+from paperfeed.related.vectors import feature_key, regions_of
 
 
 def unit(*values: int, dims: int = 8) -> np.ndarray:
@@ -29,6 +29,22 @@ def test_a_paper_belongs_to_its_nearest_regions_ties_to_the_lower_number(monkeyp
     assert found[0].tolist() == [1, 2]  # 2 is nearest; 1 and 3 tie for second: the lower number
     assert found[1].tolist() == [0, 1]  # every dot is 0: the lowest numbers, in order
     assert found[2].tolist() == [-1, -1]  # no place: no region
+
+
+@settings(max_examples=40, deadline=None)
+@given(topics=hnp.arrays(np.int8, st.tuples(st.integers(1, 30), st.just(6))),
+       centres=hnp.arrays(np.int8, st.tuples(st.integers(1, 7), st.just(6))))
+def test_a_papers_regions_are_the_same_alone_or_among_all(topics, centres) -> None:
+    """A build cache keeps each paper's regions (vectors.features): found alone, they are
+    the ones a Matrix finds for the whole archive at once."""
+    table = WordTable(papers=1, df={}, regions=centres)
+    alone = [regions_of(row.tobytes(), table) for row in topics]
+    together = regions(topics, centres)
+    assert alone == together.tolist()
+    assert regions_of(b"", table) == [-1] * together.shape[1]  # no place at all: no region
+    items = [Item(f"{i:02d}", [], [], [], row.tobytes(), 0, tuple(regions_of(row.tobytes(), table)) or None)
+             for i, row in enumerate(topics)]
+    assert np.array_equal(Matrix(items, centres).member_of, together)
 
 
 def brute(topics: np.ndarray, member_of: np.ndarray, least: int) -> set[tuple[int, int, int]]:

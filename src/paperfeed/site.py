@@ -136,6 +136,9 @@ def _features(value: object) -> bool:
             and isinstance(value.get("n"), list) and isinstance(value.get("a"), list)
             and isinstance(value.get("t"), str)):
         return False
+    found = value.get("r", [])
+    if not (isinstance(found, list) and len(found) <= 8 and all(type(r) is int and -1 <= r < 1 << 15 for r in found)):
+        return False
     keys, weights = value["k"] + value["a"], value["n"]
     try:
         topic = related.topic_bytes(value["t"])

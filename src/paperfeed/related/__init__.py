@@ -75,7 +75,8 @@ def find(papers: Sequence[Paper], tags: Mapping[str, Sequence[str]], *, tag_orde
         mask = 0
         for slug in tags.get(paper.id, ()):
             mask |= bits.get(slug, 0)
-        items.append(Item(paper.id, found["k"], found["n"], found["a"], topic_bytes(found["t"]), mask))
+        items.append(Item(paper.id, found["k"], found["n"], found["a"], topic_bytes(found["t"]), mask,
+                          tuple(found.get("r") or ()) or None))
         digests[paper.id] = f"{found['d']}:{mask}"
     signature = hashlib.blake2b(f"{k} {table.digest} {AUTHORS_COMPARED} {list(tag_order[:MAX_TAGS])}".encode(),
                                 digest_size=12).hexdigest()

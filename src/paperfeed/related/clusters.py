@@ -124,6 +124,8 @@ def close_pairs(topics: np.ndarray, member_of: np.ndarray, rows: Sequence[int], 
             found = list(pool.map(region_pairs, regions_))
     else:
         found = list(map(region_pairs, regions_))
+    if not found:  # no paper has a place
+        return empty
     left, right, dots = (np.concatenate([f[n] for f in found]) for n in range(3))
     order = np.argsort(left.astype(np.int64) * len(member_of) + right)  # each pair once: no ties
     return left[order], right[order], dots[order]

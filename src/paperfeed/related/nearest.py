@@ -22,7 +22,11 @@ checks that an update equals a clean pass.
 
 Scores come from sparse matrix products (scipy), a block of rows at a time, and
 close pairs from dense products within each region, so 100,000 papers take seconds
-and a few hundred MB.
+and a few hundred MB. Closeness is the costly part of a score (256 bytes a pair, and
+a paper shares terms with hundreds of others), so a list computes it only for pairs that
+could still enter: a row's close pairs, whose closeness is known, set a floor (their
+``k``-th best score), and a pair sharing a region without being a close pair is less
+close than ``MIN_CLOSENESS``. Tests check that this never leaves out a list's best.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
+import paperfeed.related.clusters as clusters
 from paperfeed.related.clusters import close_pairs, regions
 
 #: A shared tag (the taxonomy's tags are right nine times in ten) says two papers are in the
@@ -68,7 +74,7 @@ PACK = 42
 FIELD = (1 << 21) - 1
 #: Rows per block: a block's scores hold a few million numbers.
 BLOCK = 512
-#: Pairs whose closeness is computed at once.
+#: Rows whose length is computed at once.
 DOT_CHUNK = 8192
 #: Blocks computed at once: one a core (more would only hold more blocks in memory).
 WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -87,6 +93,8 @@ class Item:
     authors: Sequence[int]
     topic: bytes
     tags: int
+    #: its regions of the topic space (clusters.regions), when known: else the Matrix finds them
+    regions: tuple[int, ...] | None = None
 
 
 class Matrix:
@@ -111,12 +119,16 @@ class Matrix:
                     self.topics[i] = np.frombuffer(item.topic, dtype=np.int8)
         self.authors_t = self.authors.T.tocsr()
         # the most closeness can add (Cauchy-Schwarz: no pair is closer than the longest vector to itself)
-        every = np.arange(len(items))
-        longest = int(np.max(_dots(self.topics, every, self.topics, every), initial=0))
-        self.topic_most = longest * TOPIC // TOPIC_NORM
+        self.longest = int(np.max(_norms(self.topics), initial=0))
         self.tags = np.fromiter((item.tags for item in items), dtype=np.uint64, count=len(items))
         use = centres is not None and len(centres) and centres.shape[1] == self.topics.shape[1]
-        self.member_of = regions(self.topics, centres) if use else np.zeros((len(items), 0), dtype=np.int32)
+        self.member_of = np.zeros((len(items), 0), dtype=np.int32)
+        if use:
+            count = min(clusters.MEMBERSHIP, len(centres))
+            if all(item.regions is not None and len(item.regions) == count for item in items):
+                self.member_of = np.array([item.regions for item in items], dtype=np.int32).reshape(-1, count)
+            else:
+                self.member_of = regions(self.topics, centres)
         # close pairs of the papers asked about so far (prepare): by row, as arrays, and where each row's start
         self.close_asked = np.zeros(len(items), dtype=bool)
         self.close = (np.zeros(0, np.int32),) * 3
@@ -136,9 +148,10 @@ class Matrix:
         self.close = found
         self.close_start = np.searchsorted(self.close[0], np.arange(len(self.ids) + 1))
 
-    def scores(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The related papers of ``rows`` (``MIN_SCORE`` and ``MIN_SHARED`` met, itself
-        left out): row positions, columns and scores, as three arrays."""
+    def scores(self, rows: np.ndarray, best: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The related papers of ``rows`` (sorted; ``MIN_SCORE`` and ``MIN_SHARED`` met, itself
+        left out): row positions, columns and scores, as three arrays. With ``best``, only
+        pairs that may be among a row's ``best`` highest: what a row's own list needs."""
         terms = (self.terms[rows] @ self.terms_t).tocsr()
         # the product holds every pair sharing any term, millions a block: two passes over it, no more
         near = np.flatnonzero(terms.data >= MIN_SCORE << PACK)
@@ -151,9 +164,17 @@ class Matrix:
         owner, columns, scores, closeness = self._with_close(rows, owner, columns, scores)
         shared_tags = np.bitwise_count(self.tags[rows[owner]] & self.tags[columns]).astype(np.int64)
         scores += TAG * np.minimum(shared_tags, MAX_TAGS_COUNTED)
-        # only pairs that shared authors and the closest place could lift to MIN_TOTAL go on:
-        # most cannot, and looking up both for every pair is the costliest step of all
-        hopeful = np.flatnonzero(scores + (self.topic_most + AUTHOR * MAX_AUTHORS) >= MIN_TOTAL)
+        # only pairs that shared authors and the closest place they can have could lift to the
+        # floor go on: most cannot, and looking up both for every pair is the costliest step
+        floor = self._floor(owner, scores, closeness, len(rows), best)[owner] - AUTHOR * MAX_AUTHORS - scores
+        most = np.where(closeness >= 0, closeness, self.longest)
+        hopeful = np.flatnonzero(most * TOPIC // TOPIC_NORM >= floor)
+        # of those, two papers of one region that are not a close pair are less close than MIN_CLOSENESS
+        alone = hopeful[closeness[hopeful] < 0]
+        if len(alone) and self.member_of.size:
+            apart = ~self._together(rows[owner[alone]], columns[alone])
+            hopeful = np.union1d(hopeful[closeness[hopeful] >= 0],
+                                 alone[apart | ((MIN_CLOSENESS - 1) * TOPIC // TOPIC_NORM >= floor[alone])])
         owner, columns, scores, closeness = owner[hopeful], columns[hopeful], scores[hopeful], closeness[hopeful]
         # shared authors of these pairs: look each pair up among the author product's entries
         authors = (self.authors[rows] @ self.authors_t).tocsr()
@@ -187,15 +208,46 @@ class Matrix:
         counts = ends - starts
         at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
         close_owner = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
-        close_columns, close_dots = self.close[1][at], self.close[2][at]
-        # a close pair that also shares enough terms is among the term pairs already: its
-        # product of term vectors (packed, as in scores) says so, row by row, without a search
-        shared = self.terms[rows[close_owner]].multiply(self.terms[close_columns]).sum(axis=1)
-        packed = np.asarray(shared, dtype=np.int64).ravel()
-        new = np.flatnonzero((packed < MIN_SCORE << PACK) | ((packed & FIELD) < MIN_SHARED))
+        close_columns, close_dots = self.close[1][at].astype(np.int64), self.close[2][at]
+        # rows ascending, each row's close pairs by column: their keys come sorted
+        n = len(self.ids)
+        close_keys = close_owner * n + close_columns
+        place = np.minimum(np.searchsorted(close_keys, owner * n + columns), max(len(close_keys) - 1, 0))
+        known = np.flatnonzero(close_keys[place] == owner * n + columns) if len(close_keys) else place[:0]
+        closeness[known] = close_dots[place[known]]
+        new = np.ones(len(close_keys), dtype=bool)
+        new[place[known]] = False  # close pairs sharing enough terms are term pairs already
         return (np.concatenate([owner, close_owner[new]]), np.concatenate([columns, close_columns[new]]),
-                np.concatenate([scores, np.zeros(len(new), dtype=scores.dtype)]),
+                np.concatenate([scores, np.zeros(int(new.sum()), dtype=scores.dtype)]),
                 np.concatenate([closeness, close_dots[new].astype(np.int64)]))
+
+    def _together(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Whether papers ``left[i]`` and ``right[i]`` share a region."""
+        mine, theirs = self.member_of[left], self.member_of[right]
+        out = np.zeros(len(left), dtype=bool)
+        for m in range(mine.shape[1]):
+            for t in range(theirs.shape[1]):
+                out |= (mine[:, m] == theirs[:, t]) & (mine[:, m] >= 0)
+        return out
+
+    @staticmethod
+    def _floor(owner: np.ndarray, scores: np.ndarray, closeness: np.ndarray, rows: int, best: int) -> np.ndarray:
+        """Each row's floor: ``MIN_TOTAL``, or with ``best``, the ``best``-th highest score its
+        pairs of known closeness reach at least (authors can only add), when that is higher.
+        A pair whose score cannot reach it is not among the row's ``best``."""
+        floor = np.full(rows, MIN_TOTAL, dtype=np.int64)
+        if not best:
+            return floor
+        known = np.flatnonzero(closeness >= MIN_PLACE)
+        least = scores[known] + closeness[known] * TOPIC // TOPIC_NORM
+        sure = least >= MIN_TOTAL
+        mine, least = owner[known][sure], least[sure]
+        order = np.lexsort((-least, mine))
+        mine, least = mine[order], least[order]
+        count = np.bincount(mine, minlength=rows)
+        full = np.flatnonzero(count >= best)
+        floor[full] = least[np.searchsorted(mine, full) + best - 1]
+        return floor
 
     def nearest(self, rows: Iterable[int], k: int) -> dict[str, Neighbours]:
         """Full lists for ``rows``."""
@@ -204,33 +256,51 @@ class Matrix:
         out: dict[str, Neighbours] = {}
         ids = self.ids
         blocks = [rows[start:start + BLOCK] for start in range(0, len(rows), BLOCK)]
-        for block, (owner, columns, scores) in zip(blocks, self.each_block(blocks)):  # grouped by row already
+        for block, (owner, columns, scores) in zip(blocks, self.each_block(blocks, best=k)):  # grouped by row
             first = np.searchsorted(owner, np.arange(len(block) + 1))
             for r, i in enumerate(block.tolist()):
                 a, b = int(first[r]), int(first[r + 1])
                 out[ids[i]] = _best(columns[a:b], scores[a:b], k, ids)
         return out
 
-    def each_block(self, blocks: Sequence[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def each_block(self, blocks: Sequence[np.ndarray], best: int = 0
+                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``scores`` of each block, in order, computed on every core: scipy's products and
         numpy's passes let go of the GIL, and each block's result depends on it alone."""
+        score = partial(self.scores, best=best)
         if len(blocks) < 2 or WORKERS < 2:
-            yield from map(self.scores, blocks)
+            yield from map(score, blocks)
             return
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            yield from pool.map(self.scores, blocks)
+            yield from pool.map(score, blocks)
 
 
 def _dots(left: np.ndarray, at: np.ndarray, right: np.ndarray, to: np.ndarray) -> np.ndarray:
-    """The dot products of rows ``left[at]`` and ``right[to]`` (signed bytes), exact: a few
-    thousand pairs at a time, so a block's hundreds of thousands of pairs never hold their
-    rows at once (256 bytes each, twice). ``left`` is best a block's few rows: gathering
-    from a table that small costs a third of gathering from the whole archive's."""
+    """The dot products of rows ``left[at]`` and ``right[to]`` (signed bytes), exact, for
+    pairs that share few ``at`` (a block's rows): one matrix-vector product per row of
+    ``left``, in float32, three times faster than a product per pair. float32 is exact
+    here: no sum of at most 256 products of at most 128·128 reaches 2²⁴."""
     out = np.empty(len(at), dtype=np.int64)
-    for start in range(0, len(at), DOT_CHUNK):
-        end = start + DOT_CHUNK
+    if not len(at):
+        return out
+    order = np.argsort(at, kind="stable")
+    owners, starts = np.unique(at[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    found = np.empty(len(order), dtype=np.float32)
+    rows = left[owners].astype(np.float32)
+    for row, start, end in zip(rows, starts.tolist(), ends.tolist()):
+        found[start:end] = right[to[order[start:end]]].astype(np.float32) @ row
+    out[order] = found.astype(np.int64)
+    return out
+
+
+def _norms(topics: np.ndarray) -> np.ndarray:
+    """Each row's squared length (signed bytes), exact, a few thousand rows at a time."""
+    out = np.empty(len(topics), dtype=np.int64)
+    for start in range(0, len(topics), DOT_CHUNK):
         # 32-bit sums are exact: 256 products of at most 128·128
-        out[start:end] = np.einsum("ij,ij->i", left[at[start:end]], right[to[start:end]], dtype=np.int32)
+        out[start:start + DOT_CHUNK] = np.einsum("ij,ij->i", topics[start:start + DOT_CHUNK],
+                                                 topics[start:start + DOT_CHUNK], dtype=np.int32)
     return out
 
 

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from paperfeed.model import Paper
+from paperfeed.related.clusters import regions
 from paperfeed.related.table import WordTable
 from paperfeed.related.terms import terms
 from paperfeed.search.tokens import normalize
@@ -90,13 +91,24 @@ def feature_key(name: str) -> int:
     return found
 
 
+def regions_of(topic: bytes, table: WordTable) -> list[int]:
+    """The regions of the topic space a paper with this place belongs to (clusters.regions)."""
+    if not table.regions.size:
+        return []
+    place = np.frombuffer(topic, dtype=np.int8) if topic else np.zeros(table.regions.shape[1], dtype=np.int8)
+    if table.regions.shape[1:] != place.shape:
+        return []
+    return regions(place[None, :], table.regions)[0].tolist()  # no place: no region (-1s)
+
+
 def features(paper: Paper, table: WordTable, *, authors: int) -> dict[str, object]:
     """What related papers compare of ``paper``, JSON-ready (a build cache keeps it): the
     numbers of its terms with their weights (``k``, ``n``), its place in the topic space
-    (``t``, signed bytes in base64: a list of 256 numbers would triple a cache record), the
+    (``t``, signed bytes in base64: a list of 256 numbers would triple a cache record) and
+    its regions there (``r``, so a daily build need not place every paper again), the
     numbers of its first ``authors`` authors (``a``), and a digest of all."""
     vector, topic = _vectors(paper, table)
     names = list(dict.fromkeys(a for a in map(author_key, paper.authors[:authors]) if a))
     digest = hashlib.blake2b(repr((vector, topic, names)).encode("utf-8"), digest_size=8).hexdigest()
     return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": base64.b64encode(topic).decode("ascii"),
-            "a": [feature_key("@" + a) for a in names], "d": digest}
+            "r": regions_of(topic, table), "a": [feature_key("@" + a) for a in names], "d": digest}
