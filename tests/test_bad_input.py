@@ -695,8 +695,9 @@ def test_search_words_a_cache_keeps_are_used_only_when_they_are_what_a_build_kee
 
 def test_related_features_a_cache_holds_are_used_only_when_they_are_what_a_build_makes(run, tmp_path: Path) -> None:
     """A paper's related-paper features come back from the build cache as JSON: a place in
-    the topic space that is not base64, or longer than the space, is computed again, and
-    the related lists are the clean build's."""
+    the topic space that is not base64, or longer than the space, regions or numbers that
+    are not what a build writes, are computed again, and the related lists are the clean
+    build's."""
     import sqlite3
 
     where = project(tmp_path)
@@ -705,9 +706,12 @@ def test_related_features_a_cache_holds_are_used_only_when_they_are_what_a_build
     cache = where / ".cache" / "paperfeed" / "build.sqlite"
     with sqlite3.connect(cache) as db:
         rows = db.execute("SELECT path, derived FROM records ORDER BY path").fetchall()
-        for (path, derived), poison in zip(rows, ("not base64!", "A" * 400, 7)):
+        poisons = [("t", "not base64!"), ("t", "A" * 400), ("t", 7), ("t", "A" * 344), ("r", ["0", "1"]), ("r", [1 << 40, 0]),
+                   ("k", [1 << 70]), ("n", [0]), ("a", "x")]
+        assert len(rows) >= len(poisons)
+        for (path, derived), (name, poison) in zip(rows, poisons):
             data = json.loads(derived)
-            data["related"][1]["t"] = poison
+            data["related"][1][name] = poison
             db.execute("UPDATE records SET derived = ? WHERE path = ?", (json.dumps(data), path))
         db.execute("DELETE FROM related")  # so every list is computed from the features
     run("--config", config, "build")

@@ -130,24 +130,28 @@ def _slugs(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and len(v) <= 64 and _SLUG.fullmatch(v) for v in value)
 
 
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
 def _features(value: object) -> bool:
-    """Related-paper features as a cache may hand them back (related/vectors.py)."""
-    if not (isinstance(value, dict) and isinstance(value.get("d"), str) and isinstance(value.get("k"), list)
-            and isinstance(value.get("n"), list) and isinstance(value.get("a"), list)
-            and isinstance(value.get("t"), str)):
+    """Related-paper features as a cache may hand them back (related/vectors.py): checked for
+    every paper of every build, so plain loops, not sets."""
+    if type(value) is not dict:
         return False
-    found = value.get("r", [])
-    if not (isinstance(found, list) and len(found) <= 8 and all(type(r) is int and -1 <= r < 1 << 15 for r in found)):
+    keys, weights, authors, topic, places = value.get("k"), value.get("n"), value.get("a"), value.get("t"), \
+        value.get("r", [])
+    if not (type(keys) is list and type(weights) is list and type(authors) is list and type(places) is list
+            and type(topic) is str and type(value.get("d")) is str and len(keys) == len(weights) <= 64
+            and len(authors) <= 64 and len(places) <= 8 and _BASE64.fullmatch(topic)
+            and len(topic) // 4 * 3 - topic.count("=", -2) <= related.DIMS):
         return False
-    keys, weights = value["k"] + value["a"], value["n"]
-    try:
-        topic = related.topic_bytes(value["t"])
-    except ValueError:  # binascii.Error is one
-        return False
-    return (len(value["k"]) == len(weights) <= 64 and len(value["a"]) <= 64 and len(topic) <= related.DIMS
-            and set(map(type, keys + weights)) <= {int}
-            and (not keys or (min(keys) >= -2 ** 63 and max(keys) < 2 ** 63))
-            and (not weights or (min(weights) > 0 and max(weights) <= 1000)))
+    for number in keys + authors:
+        if type(number) is not int or not -1 << 63 <= number < 1 << 63:
+            return False
+    for weight in weights:
+        if type(weight) is not int or not 0 < weight <= 1000:
+            return False
+    return all(type(r) is int and -1 <= r < 1 << 15 for r in places)
 
 
 def _features_of(paper: Paper, table: related.WordTable) -> dict:
@@ -204,16 +208,16 @@ def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of
         raise BuildError(str(exc)) from None
 
     key = (table.digest, related.AUTHORS_COMPARED)
-
-    def features_of(paper: Paper) -> dict:
-        return cache.derived(path_of[paper.id], "related", key, lambda: _features_of(paper, table), valid=_features)
-
+    features_of = None
     if cache is not None:
-        cache.derive_all("related", ((path_of[p.id], key, p) for p in ctx.papers), _features_of, table,
-                         valid=_features)
+        found = dict(zip((p.id for p in ctx.papers), cache.derive_all(
+            "related", ((path_of[p.id], key, p) for p in ctx.papers), _features_of, table, valid=_features)))
+
+        def features_of(paper: Paper) -> dict:
+            return found[paper.id]
 
     return related.find(ctx.papers, ctx.tags, tag_order=[t.slug for t in ctx.taxonomy.tags], k=settings.related,
-                        table=table, features_of=features_of if cache else None, state=cache)
+                        table=table, features_of=features_of, state=cache)
 
 
 def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
@@ -246,10 +250,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("tag the papers"):
         tags = None
         if cache is not None:
-            cache.derive_all("tags", ((path_of[p.id], taxonomy_key, p) for p in papers), _tags_of, taxonomy,
-                             valid=_slugs)
-            tags = {p.id: cache.derived(path_of[p.id], "tags", taxonomy_key, lambda p=p: _tags_of(p, taxonomy),
-                                        valid=_slugs) for p in papers}
+            tags = dict(zip((p.id for p in papers), cache.derive_all(
+                "tags", ((path_of[p.id], taxonomy_key, p) for p in papers), _tags_of, taxonomy, valid=_slugs)))
         generator = Context(papers, taxonomy, options, report.notes, tags=tags)
     with out.timed("find related papers"):
         found = _related(settings, generator, cache, path_of)
@@ -279,10 +281,8 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("build the search index"):
         titles = None
         if cache is not None:  # typesetting 100,000 titles' math is a second of every build
-            cache.derive_all("title", ((path_of[p.id], "", p) for p in generator.papers), _title_of, None,
-                             valid=_text)
-            titles = {p.id: cache.derived(path_of[p.id], "title", "", lambda p=p: search.title_text(p), valid=_text)
-                      for p in generator.papers}
+            titles = dict(zip((p.id for p in generator.papers), cache.derive_all(
+                "title", ((path_of[p.id], "", p) for p in generator.papers), _title_of, None, valid=_text)))
         indexed = search.order(search.documents(generator, titles=titles))
         tree.update(_search_index(indexed, generator, cache, path_of, taxonomy_key))
     tree.update(assets)

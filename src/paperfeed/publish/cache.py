@@ -229,24 +229,29 @@ class BuildCache:
         return found
 
     def derive_all(self, name: str, wanted: Iterable[tuple[Path, object, T]], compute: Callable[[T, Any], Any],
-                   shared: Any, valid: Callable[[Any], bool] = lambda value: True) -> None:
-        """Compute ``name`` for each ``(path, key, item)`` whose file lacks it for ``key``, as
-        ``compute(item, shared)``, on every core when they are many (publish/workers.py);
-        ``derived`` then finds each value."""
+                   shared: Any, valid: Callable[[Any], bool] = lambda value: True) -> list[Any]:
+        """``name`` of each ``(path, key, item)``, in order: kept, or computed when its file
+        lacks it for ``key`` (or what was kept is not ``valid``), as ``compute(item, shared)``,
+        on every core when they are many (publish/workers.py)."""
+        values: list[Any] = []
         missing = []
         for path, key, item in wanted:
             record_key = self.key_of(path)
             key_text = self._key_text(key)
             found = self.records[record_key].derived.get(name)
-            if found is not None and found[0] == key_text and valid(found[1]):
+            if found is not None and found[0] == key_text and ((record_key, name) in self._checked or valid(found[1])):
                 self._checked.add((record_key, name))  # derived() need not look at it again
+                values.append(found[1])
             else:
-                missing.append((record_key, key_text, item))
-        values = workers.map_all(compute, [item for _, _, item in missing], shared)
-        for (record_key, key_text, _), value in zip(missing, values, strict=True):
+                missing.append((len(values), record_key, key_text, item))
+                values.append(None)
+        computed = workers.map_all(compute, [item for *_, item in missing], shared)
+        for (at, record_key, key_text, _), value in zip(missing, computed, strict=True):
             self.records[record_key].derived[name] = (key_text, value)
             self._dirty.add(record_key)
             self._checked.add((record_key, name))
+            values[at] = value
+        return values
 
     def take(self, name: str) -> bytes | None:
         """What the last build kept as ``name`` (``keep``), handed over once: the caller

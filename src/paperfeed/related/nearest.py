@@ -72,6 +72,9 @@ MIN_SHARED = 2
 #: Bits between the fields of a packed product (see Matrix).
 PACK = 42
 FIELD = (1 << 21) - 1
+#: Feature numbers below this are a matrix's columns as they are (a word table's terms);
+#: others (64-bit keys) are numbered afresh.
+COLUMNS = 1 << 24
 #: Rows per block: a block's scores hold a few million numbers.
 BLOCK = 512
 #: Rows whose length is computed at once.
@@ -317,10 +320,14 @@ def _sparse(keys: Sequence[Sequence[int]], weights: Sequence[Sequence[int]] | No
             else np.fromiter(chain.from_iterable(weights), dtype=np.int32, count=total))
     if packed:
         data = (data.astype(np.int64) << (PACK // 2)) + 1
-    names, columns = np.unique(flat, return_inverse=True)  # feature numbers → columns 0..n-1
+    if total and 0 <= flat.min() and flat.max() < COLUMNS:  # the word table's numbers: columns as they are
+        columns, width = flat, int(flat.max()) + 1
+    else:  # 64-bit keys (authors): columns 0..n-1, in order
+        names, columns = np.unique(flat, return_inverse=True)
+        width = len(names)
     # 32-bit numbers: a score stays under 2 million, and half the bytes is half the time
     matrix = sp.csr_matrix((data, columns.astype(np.int32).ravel(), indptr.astype(np.int32)),
-                           shape=(len(keys), max(1, len(names))))
+                           shape=(len(keys), max(1, width)))
     matrix.sort_indices()
     return matrix
 

@@ -141,6 +141,12 @@ class WordTable:
         matrix = np.array([self.topics[t] for t in names], dtype=np.float64).reshape(len(names), dims)
         return {t: i for i, t in enumerate(names)}, matrix
 
+    @cached_property
+    def numbers(self) -> dict[str, int]:
+        """Each term's number: its line among the table's terms (a paper's features name its
+        terms by number, columns of the similarity's matrix as they are)."""
+        return {term: i for i, term in enumerate(self.df)}
+
     def about(self, term: str) -> tuple[float | None, int, float]:
         """A term's weight (``weight``), its row in ``topic_rows`` (-1: none) and its idf, in one
         lookup: what placing a paper asks of every term."""

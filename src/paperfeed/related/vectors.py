@@ -103,12 +103,13 @@ def regions_of(topic: bytes, table: WordTable) -> list[int]:
 
 def features(paper: Paper, table: WordTable, *, authors: int) -> dict[str, object]:
     """What related papers compare of ``paper``, JSON-ready (a build cache keeps it): the
-    numbers of its terms with their weights (``k``, ``n``), its place in the topic space
+    numbers of its terms in the word table with their weights (``k``, ``n``), its place in the topic space
     (``t``, signed bytes in base64: a list of 256 numbers would triple a cache record) and
     its regions there (``r``, so a daily build need not place every paper again), the
     numbers of its first ``authors`` authors (``a``), and a digest of all."""
     vector, topic = _vectors(paper, table)
     names = list(dict.fromkeys(a for a in map(author_key, paper.authors[:authors]) if a))
     digest = hashlib.blake2b(repr((vector, topic, names)).encode("utf-8"), digest_size=8).hexdigest()
-    return {"k": [feature_key(t) for t, _ in vector], "n": [n for _, n in vector], "t": base64.b64encode(topic).decode("ascii"),
+    number = table.numbers
+    return {"k": [number[t] for t, _ in vector], "n": [n for _, n in vector], "t": base64.b64encode(topic).decode("ascii"),
             "r": regions_of(topic, table), "a": [feature_key("@" + a) for a in names], "d": digest}
