@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from paperfeed.archive.store import paper_files, read_entry
 from paperfeed.model import Paper
 from paperfeed.related import WordTable, WordTableError, features, find, word_vector
-from paperfeed.related import nearest
+from paperfeed.related import nearest, products
 from paperfeed.related.nearest import AUTHOR, MIN_SCORE, MIN_TOTAL, TAG, TOPIC, Item, nearest_all
 from paperfeed.related.table import DIMS
 from paperfeed.related.vectors import SCALE, TOP, TOPIC_SCALE, feature_key, topic_bytes
@@ -210,7 +210,7 @@ def _everything(matrix: nearest.Matrix, k: int) -> dict[str, list[tuple[int, str
     rows = np.arange(len(matrix.ids))
     matrix.prepare(rows)
     owner, columns, scores = matrix.scores(rows)
-    return {paper_id: nearest._best(columns[owner == r], scores[owner == r], k, matrix.ids)
+    return {paper_id: products.top(columns[owner == r], scores[owner == r], k, matrix.ids)
             for r, paper_id in enumerate(matrix.ids)}
 
 

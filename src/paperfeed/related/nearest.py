@@ -36,13 +36,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
 
 import numpy as np
-import scipy.sparse as sp
 
 import paperfeed.related.clusters as clusters
 from paperfeed.related.clusters import close_pairs, regions
+from paperfeed.related.products import FIELD, PACK, dots, norms, sparse, top
 
 #: A shared tag (the taxonomy's tags are right nine times in ten) says two papers are in the
 #: same field: it counts about as much as a telling shared term, and at most two count.
@@ -69,16 +68,8 @@ MIN_CLOSENESS = TOPIC_NORM // 2
 MIN_TOTAL = 800_000
 #: Terms a related pair shares at least.
 MIN_SHARED = 2
-#: Bits between the fields of a packed product (see Matrix).
-PACK = 42
-FIELD = (1 << 21) - 1
-#: Feature numbers below this are a matrix's columns as they are (a word table's terms);
-#: others (64-bit keys) are numbered afresh.
-COLUMNS = 1 << 24
 #: Rows per block: a block's scores hold a few million numbers.
 BLOCK = 512
-#: Rows whose length is computed at once.
-DOT_CHUNK = 8192
 #: Blocks computed at once: one a core (more would only hold more blocks in memory).
 WORKERS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
@@ -109,9 +100,9 @@ class Matrix:
         # One product gives both what two papers share and how many terms: each weight w is
         # stored as w·2²¹ + 1, so a sum of products is Σw·w'·2⁴² + Σ(w + w')·2²¹ + (shared terms),
         # three fields that never overlap (Σw·w' ≤ 10⁶ < 2²⁰, Σ(w + w') ≤ 4·10⁴, terms ≤ 40).
-        self.terms = _sparse([item.keys for item in items], [item.weights for item in items], packed=True)
+        self.terms = sparse([item.keys for item in items], [item.weights for item in items], packed=True)
         self.terms_t = self.terms.T.tocsr()
-        self.authors = _sparse([item.authors for item in items], None)
+        self.authors = sparse([item.authors for item in items], None)
         dims = max((len(item.topic) for item in items), default=0)
         if dims and all(len(item.topic) == dims for item in items):  # as a build's are: one copy, not 100,000
             self.topics = np.frombuffer(b"".join(item.topic for item in items), dtype=np.int8).reshape(-1, dims)
@@ -122,7 +113,7 @@ class Matrix:
                     self.topics[i] = np.frombuffer(item.topic, dtype=np.int8)
         self.authors_t = self.authors.T.tocsr()
         # the most closeness can add (Cauchy-Schwarz: no pair is closer than the longest vector to itself)
-        self.longest = int(np.max(_norms(self.topics), initial=0))
+        self.longest = int(np.max(norms(self.topics), initial=0))
         self.tags = np.fromiter((item.tags for item in items), dtype=np.uint64, count=len(items))
         use = centres is not None and len(centres) and centres.shape[1] == self.topics.shape[1]
         self.member_of = np.zeros((len(items), 0), dtype=np.int32)
@@ -191,7 +182,7 @@ class Matrix:
             scores[found] += AUTHOR * np.minimum(authors.data[at[found]], MAX_AUTHORS)
         if self.topics.shape[1]:  # closeness in the topic space: TOPIC for the same place
             unknown = np.flatnonzero(closeness < 0)
-            closeness[unknown] = _dots(self.topics[rows], owner[unknown], self.topics, columns[unknown])
+            closeness[unknown] = dots(self.topics[rows], owner[unknown], self.topics, columns[unknown])
             scores += closeness * TOPIC // TOPIC_NORM
             keep = np.flatnonzero((scores >= MIN_TOTAL) & (closeness >= MIN_PLACE))
         else:
@@ -263,7 +254,7 @@ class Matrix:
             first = np.searchsorted(owner, np.arange(len(block) + 1))
             for r, i in enumerate(block.tolist()):
                 a, b = int(first[r]), int(first[r + 1])
-                out[ids[i]] = _best(columns[a:b], scores[a:b], k, ids)
+                out[ids[i]] = top(columns[a:b], scores[a:b], k, ids)
         return out
 
     def each_block(self, blocks: Sequence[np.ndarray], best: int = 0
@@ -276,70 +267,6 @@ class Matrix:
             return
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             yield from pool.map(score, blocks)
-
-
-def _dots(left: np.ndarray, at: np.ndarray, right: np.ndarray, to: np.ndarray) -> np.ndarray:
-    """The dot products of rows ``left[at]`` and ``right[to]`` (signed bytes), exact, for
-    pairs that share few ``at`` (a block's rows): one matrix-vector product per row of
-    ``left``, in float32, three times faster than a product per pair. float32 is exact
-    here: no sum of at most 256 products of at most 128·128 reaches 2²⁴."""
-    out = np.empty(len(at), dtype=np.int64)
-    if not len(at):
-        return out
-    order = np.argsort(at, kind="stable")
-    owners, starts = np.unique(at[order], return_index=True)
-    ends = np.append(starts[1:], len(order))
-    found = np.empty(len(order), dtype=np.float32)
-    rows = left[owners].astype(np.float32)
-    for row, start, end in zip(rows, starts.tolist(), ends.tolist()):
-        found[start:end] = right[to[order[start:end]]].astype(np.float32) @ row
-    out[order] = found.astype(np.int64)
-    return out
-
-
-def _norms(topics: np.ndarray) -> np.ndarray:
-    """Each row's squared length (signed bytes), exact, a few thousand rows at a time."""
-    out = np.empty(len(topics), dtype=np.int64)
-    for start in range(0, len(topics), DOT_CHUNK):
-        # 32-bit sums are exact: 256 products of at most 128·128
-        out[start:start + DOT_CHUNK] = np.einsum("ij,ij->i", topics[start:start + DOT_CHUNK],
-                                                 topics[start:start + DOT_CHUNK], dtype=np.int32)
-    return out
-
-
-def _sparse(keys: Sequence[Sequence[int]], weights: Sequence[Sequence[int]] | None, *,
-            packed: bool = False) -> sp.csr_matrix:
-    """Rows of (feature number, weight) as a matrix whose columns are the features seen
-    (``weights`` None: each weighs 1; ``packed``: weights w become w·2²¹ + 1)."""
-    counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    total = int(indptr[-1])
-    flat = np.fromiter(chain.from_iterable(keys), dtype=np.int64, count=total)
-    data = (np.ones(total, dtype=np.int32) if weights is None
-            else np.fromiter(chain.from_iterable(weights), dtype=np.int32, count=total))
-    if packed:
-        data = (data.astype(np.int64) << (PACK // 2)) + 1
-    if total and 0 <= flat.min() and flat.max() < COLUMNS:  # the word table's numbers: columns as they are
-        columns, width = flat, int(flat.max()) + 1
-    else:  # 64-bit keys (authors): columns 0..n-1, in order
-        names, columns = np.unique(flat, return_inverse=True)
-        width = len(names)
-    # 32-bit numbers: a score stays under 2 million, and half the bytes is half the time
-    matrix = sp.csr_matrix((data, columns.astype(np.int32).ravel(), indptr.astype(np.int32)),
-                           shape=(len(keys), max(1, width)))
-    matrix.sort_indices()
-    return matrix
-
-
-def _best(columns: np.ndarray, scores: np.ndarray, k: int, ids: list[str]) -> Neighbours:
-    if len(scores) > k:  # everything tied with the k-th best stays, so ties break by id below
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        keep = scores >= kth
-        columns, scores = columns[keep], scores[keep]
-    # best first, ties by id: rows are in id order, so a column's number sorts as its id
-    order = np.lexsort((columns, -scores))[:k]
-    return [(s, ids[c]) for s, c in zip(scores[order].tolist(), columns[order].tolist())]
 
 
 def nearest_all(items: Sequence[Item], k: int, centres: np.ndarray | None = None) -> dict[str, Neighbours]:
