@@ -205,9 +205,9 @@ class Matrix:
         close_columns, close_dots = self.close[1][at].astype(np.int64), self.close[2][at]
         # rows ascending, each row's close pairs by column: their keys come sorted
         n = len(self.ids)
-        close_keys = close_owner * n + close_columns
-        place = np.minimum(np.searchsorted(close_keys, owner * n + columns), max(len(close_keys) - 1, 0))
-        known = np.flatnonzero(close_keys[place] == owner * n + columns) if len(close_keys) else place[:0]
+        close_keys, keys = close_owner * n + close_columns, owner * n + columns
+        place = np.minimum(np.searchsorted(close_keys, keys), max(len(close_keys) - 1, 0))
+        known = np.flatnonzero(close_keys[place] == keys) if len(close_keys) else place[:0]
         closeness[known] = close_dots[place[known]]
         new = np.ones(len(close_keys), dtype=bool)
         new[place[known]] = False  # close pairs sharing enough terms are term pairs already
