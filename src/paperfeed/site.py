@@ -16,7 +16,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,16 +86,25 @@ def peak_mb() -> int:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[Callable[[], None]]:
     """Python's cycle collector off while paperfeed reads the archive and makes its pages: what
     it builds holds no cycles, and at 100,000 papers each pass of the collector walks millions
-    of live records (5 s of loading the build cache alone). Whatever cycles it left, its next
-    pass collects once it is back on, as MkDocs (whose pages hold cycles) runs."""
+    of live records (5 s of loading the build cache alone). The callable it gives turns the
+    collector back on for MkDocs (whose pages hold cycles), with what the build holds by then
+    frozen (``gc.freeze``): a pass would walk all of it again (4 s of a daily update), and
+    none of it is garbage yet. When the block ends it is handed back to the collector, for
+    ``paperfeed serve``, which builds again."""
     was = gc.isenabled()
     gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        if was:
+            gc.enable()
     try:
-        yield
+        yield resume
     finally:
+        gc.unfreeze()
         if was:
             gc.enable()
 
@@ -314,56 +323,57 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
                          "(check --papers or extra.paperfeed.papers; --allow-empty builds an empty site)")
     refuse_links(config_file)
     start = time.perf_counter()
-    with collector_paused():
+    with collector_paused() as resume:
         try:
             cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
         except OSError as exc:
             raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
         loaded, peak = time.perf_counter() - start, peak_mb()
         generated = generate(settings=settings, config_file=config_file, cache=cache)
-    generated.notices += [cache.notice] if cache.notice else []
-    # in the order the stages ran
-    generated.timings = {"load the build cache": loaded, **generated.timings}
-    generated.peaks = {"load the build cache": peak, **generated.peaks}
-    if generated.papers == 0 and not allow_empty:
-        raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
-                         "(--allow-empty builds an empty site)")
-    overrides = {"site_dir": str(site_dir)} if site_dir else {}
-    try:
-        config = load_config(str(config_file), strict=strict, **overrides)
-        if serve_url:
-            config.site_url = serve_url
-        site = Path(config.site_dir)
-        custom = config.theme.custom_dir
-        stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
-            config_file=config_file, docs_dir=Path(config.docs_dir), custom_dir=Path(custom) if custom else None,
-            site_dir=site, generated=GENERATED, salt=cache.salt))
-        dirty = not clean and stamp.matches(site)
-        stamp.clear()
-        prerendered.install(config)
-        sitemap.install(config)
-        if settings.compact:
-            compact.install(config)
-        if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
-            parallel.install(config, changed=generated.changed if dirty else None)
-            if dirty:
-                incremental.install(config, unchanged=generated.unchanged)
-        with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
-            mkdocs_build(config, dirty=dirty, serve_url=serve_url)
-    except (Abort, ConfigurationError) as exc:
-        raise BuildError(f"mkdocs build failed: {exc}") from None
-    if dirty:
-        gone = set(cache.pages) - set(generated.keys)
-        incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
-    cache.pages = generated.keys
-    with generated.timed("save the build cache"):
+        resume()
+        generated.notices += [cache.notice] if cache.notice else []
+        # in the order the stages ran
+        generated.timings = {"load the build cache": loaded, **generated.timings}
+        generated.peaks = {"load the build cache": peak, **generated.peaks}
+        if generated.papers == 0 and not allow_empty:
+            raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
+                             "(--allow-empty builds an empty site)")
+        overrides = {"site_dir": str(site_dir)} if site_dir else {}
         try:
-            cache.save()
-        except (OSError, sqlite3.Error) as exc:  # the site is built; only the next build is slower
-            generated.notices.append(f"the build cache could not be saved ({exc}): the next build reads everything")
-    stamp.write()
-    generated.incremental = dirty
-    return generated
+            config = load_config(str(config_file), strict=strict, **overrides)
+            if serve_url:
+                config.site_url = serve_url
+            site = Path(config.site_dir)
+            custom = config.theme.custom_dir
+            stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
+                config_file=config_file, docs_dir=Path(config.docs_dir), custom_dir=Path(custom) if custom else None,
+                site_dir=site, generated=GENERATED, salt=cache.salt))
+            dirty = not clean and stamp.matches(site)
+            stamp.clear()
+            prerendered.install(config)
+            sitemap.install(config)
+            if settings.compact:
+                compact.install(config)
+            if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
+                parallel.install(config, changed=generated.changed if dirty else None)
+                if dirty:
+                    incremental.install(config, unchanged=generated.unchanged)
+            with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
+                mkdocs_build(config, dirty=dirty, serve_url=serve_url)
+        except (Abort, ConfigurationError) as exc:
+            raise BuildError(f"mkdocs build failed: {exc}") from None
+        if dirty:
+            gone = set(cache.pages) - set(generated.keys)
+            incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
+        cache.pages = generated.keys
+        with generated.timed("save the build cache"):
+            try:
+                cache.save()
+            except (OSError, sqlite3.Error) as exc:  # the site is built; only the next build is slower
+                generated.notices.append(f"the build cache could not be saved ({exc}): the next build reads everything")
+        stamp.write()
+        generated.incremental = dirty
+        return generated
 
 
 def refuse_links(config_file: Path) -> None:

@@ -269,22 +269,30 @@ def listing(root: Path, *, what: str = "paper file") -> Listing:
     left, hidden files, names with control characters, and files of other kinds."""
     files: list[Path] = []
     strays: list[ArchiveError] = []
-    for folder, subfolders, names in os.walk(root):  # os.walk never follows a linked folder
-        base = Path(folder)
-        for name in list(subfolders):
-            path = base / name
-            if path.is_symlink() or name.startswith(".") or _CONTROL_IN_NAME.search(name):
-                subfolders.remove(name)
-                strays.append(ArchiveError(path, _stray(path, name, what) + " (a folder)"))
-        subfolders.sort()
-        for name in names:
-            path = base / name
-            if name in _ALLOWED:
+    # os.scandir's entries know their kind without a stat (100,000 files a build); a linked
+    # folder is never entered, as os.walk would not
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # as os.walk: a folder that cannot be listed holds nothing
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():
+                if entry.is_symlink() or name.startswith(".") or _CONTROL_IN_NAME.search(name):
+                    path = Path(entry.path)
+                    strays.append(ArchiveError(path, _stray(path, name, what) + " (a folder)"))
+                else:
+                    folders.append(entry.path)
+            elif name in _ALLOWED:
                 continue
-            if name.endswith(".md") and not name.startswith(".") and not path.is_symlink() \
-                    and not _CONTROL_IN_NAME.search(name) and path.is_file():
-                files.append(path)
+            elif name.endswith(".md") and not name.startswith(".") and not entry.is_symlink() \
+                    and not _CONTROL_IN_NAME.search(name) and entry.is_file():
+                files.append(Path(entry.path))
             else:
+                path = Path(entry.path)
                 strays.append(ArchiveError(path, _stray(path, name, what)))
     return Listing(sorted(files), sorted(strays, key=lambda e: str(e.path)))
 

@@ -292,7 +292,7 @@ class BuildCache:
             changed = self._seen if fresh else (self._dirty & self._seen) | (self._seen - self._loaded)
             db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", (
                 (k, r.size, r.mtime_ns, r.digest, rows.paper_to_json(r.paper),
-                 json.dumps({n: list(v) for n, v in r.derived.items()}, ensure_ascii=False, separators=(",", ":")))
+                 rows.dumps({n: list(v) for n, v in r.derived.items()}))
                 for k in sorted(changed) if (r := self.records.get(k)) is not None))
             restat = set() if fresh else (self._restat & self._seen & self._loaded) - changed
             db.executemany("UPDATE records SET size = ?, mtime_ns = ? WHERE path = ?", (
@@ -321,7 +321,7 @@ class BuildCache:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('related', ?)", (self._related_signature,))
         db.executemany("DELETE FROM related WHERE id = ?", ((p,) for p in sorted(changed - set(self._related))))
         db.executemany("INSERT OR REPLACE INTO related VALUES (?, ?, ?)", (
-            (p, self._related[p][0], json.dumps(self._related[p][1], separators=(",", ":")))
+            (p, self._related[p][0], rows.dumps(self._related[p][1]))
             for p in sorted(changed & set(self._related))))
         self._related_changed = set()
 

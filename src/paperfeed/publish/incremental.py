@@ -160,18 +160,24 @@ class _Some(Files):
     def __init__(self, files: Iterable[File], wanted: Callable[[File], bool]) -> None:
         super().__init__(files)
         self._wanted = wanted
-        self._asked: dict[str, bool] = {}  # MkDocs asks for the pages several times a build
+        # MkDocs asks for the pages seven times a build, each time of 120,000 files
+        self._pages: dict[Callable[[InclusionLevel], bool], list[File]] = {}
 
     def documentation_pages(self, *, inclusion: Callable[[InclusionLevel], bool] = InclusionLevel.is_included
                             ) -> Sequence[File]:
-        out = []
-        for file in super().documentation_pages(inclusion=inclusion):
-            keep = self._asked.get(file.src_uri)
-            if keep is None:
-                keep = self._asked[file.src_uri] = self._wanted(file)
-            if keep:
-                out.append(file)
-        return out
+        found = self._pages.get(inclusion)
+        if found is None:
+            found = self._pages[inclusion] = [file for file in super().documentation_pages(inclusion=inclusion)
+                                              if self._wanted(file)]
+        return list(found)
+
+    def append(self, file: File) -> None:
+        self._pages.clear()
+        super().append(file)
+
+    def remove(self, file: File) -> None:
+        self._pages.clear()
+        super().remove(file)
 
 
 class OnlyChanged(BasePlugin):
