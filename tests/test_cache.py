@@ -104,3 +104,17 @@ def test_a_clean_build_leaves_no_row_of_the_last_one(tmp_path: Path, copy: Path)
     clean.pages = {"papers/a.md": ("k2", 3)}
     clean.save()
     assert BuildCache(where).pages == {"papers/a.md": ("k2", 3)}
+
+
+def test_a_count_too_wide_for_the_fast_json_is_kept_all_the_same(tmp_path: Path, copy: Path) -> None:
+    """orjson writes no integer wider than 64 bits (and reads one as a float): such a count
+    is written by the standard library, and read back as what it is or not at all."""
+    copy.write_text(copy.read_text(encoding="utf-8").replace("published:", "upvotes: 100000000000000000000000000000\n"
+                                                               "published:", 1), encoding="utf-8")
+    where = tmp_path / "cache.sqlite"
+    first = BuildCache(where)
+    assert first.read_entry(copy).paper.upvotes == 10**29
+    first.save()
+    again = BuildCache(where)
+    paper = again.read_entry(copy).paper
+    assert paper.upvotes == 10**29 and type(paper.upvotes) is int

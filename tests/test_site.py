@@ -393,13 +393,21 @@ def test_the_cycle_collector_rests_while_pages_are_made_and_works_again_after(ru
 
     from paperfeed import site
 
-    seen = []
+    seen, rendering = [], []
     generate = site.generate
 
     def spy(**kw):
         seen.append(gc.isenabled())
         return generate(**kw)
 
+    def render(*args, **kw):  # MkDocs runs with the collector on, sparing what the build held before it
+        rendering.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return mkdocs_build(*args, **kw)
+
+    import mkdocs.commands.build as mkdocs_commands
+    mkdocs_build = mkdocs_commands.build
     monkeypatch.setattr(site, "generate", spy)
+    monkeypatch.setattr(mkdocs_commands, "build", render)
     build(run, project(tmp_path))
-    assert seen == [False] and gc.isenabled()
+    assert seen == [False] and rendering == [(True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # handed back: paperfeed serve builds again
