@@ -59,6 +59,10 @@ class Site:
     #: the Pages artifact: the site as one tar, deflated as actions/upload-artifact does (MB)
     artifact_mb: float = 0.0
     largest: dict[str, str] = field(default_factory=dict)
+    #: where the bytes go: site section → (files, MB, MB of it the page frame)
+    sections: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    #: parts of the paper pages → MB
+    paper_parts: dict[str, float] = field(default_factory=dict)
 
 
 def snapshot(where: Path, source: Path = ROOT) -> Path:
@@ -149,7 +153,42 @@ def measure_site(site: Path) -> Site:
             out.largest[kind] = largest.relative_to(site).parent.as_posix()
     out.kb["search index"] = sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) / 1e3
     out.artifact_mb = artifact_bytes(site) / 1e6
+    out.sections, out.paper_parts = bytes_by_part(site, files)
     return out
+
+
+#: Parts of a paper page (publish/ and pages/paper.py markup), measured as they are written.
+PAPER_PARTS = {
+    "abstract": re.compile(rb"<div class=\"?pf-abstract.*?</div>", re.S),
+    "related papers": re.compile(rb"<h2 id=\"?related.*?</ul>", re.S),
+    "citation (BibTeX)": re.compile(rb"<h2 id=\"?cite.*?</pre>", re.S),
+    "authors": re.compile(rb"<p class=\"?pf-paper__authors.*?</p>", re.S),
+    "notes and the link to add one": re.compile(rb"<h2 id=\"?notes.*?(?=<h2 id=)", re.S),
+}
+
+
+def bytes_by_part(site: Path, files: list[Path]) -> tuple[dict[str, tuple[int, float, float]], dict[str, float]]:
+    """Each section's files and MB, with the page frame (everything of a page outside its
+    article: head, header, tabs, scripts) apart; and the MB of each part of the paper pages."""
+    sections: dict[str, list[float]] = {}
+    parts = dict.fromkeys(PAPER_PARTS, 0.0)
+    for path in files:
+        rel = path.relative_to(site).parts
+        section = rel[0] + "/" if len(rel) > 1 else "top-level files"
+        entry = sections.setdefault(section, [0, 0.0, 0.0])
+        size = path.stat().st_size
+        entry[0] += 1
+        entry[1] += size / 1e6
+        if path.suffix == ".html":
+            data = path.read_bytes()
+            start, end = data.find(b"<article"), data.rfind(b"</article>")
+            if start >= 0 and end >= 0:
+                entry[2] += (len(data) - (end + len(b"</article>") - start)) / 1e6
+            if section == "papers/":
+                for name, pattern in PAPER_PARTS.items():
+                    parts[name] += sum(len(m) for m in pattern.findall(data)) / 1e6
+    ordered = sorted(sections.items(), key=lambda kv: -kv[1][1])
+    return {k: (int(v[0]), v[1], v[2]) for k, v in ordered}, parts
 
 
 def artifact_bytes(site: Path) -> int:

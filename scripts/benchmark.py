@@ -231,6 +231,7 @@ def report(rows: list[Row], chart_name: str) -> str:
         lines.append(f"| {r.papers:,} | {kb['paper median']:.1f} / {kb['paper p99']:.1f} / {kb['paper max']:.1f} KB | "
                      f"{kb['home']:.1f} KB | {kb['day max']:.0f} KB | {kb['tag max']:.0f} KB | "
                      f"{kb['archive max']:.0f} KB | {kb['search index'] / 1e3:.1f} MB |")
+    lines += bytes_section(rows[-1])
     lines += ["", "## Search", "",
               "The first search of a reader with nothing cached: a new Chromium opens a paper page, the reader "
               f"clicks the header's search box and types the query, {bench_search.KEY_DELAY_MS} ms a key. Bytes are "
@@ -306,6 +307,29 @@ def report(rows: list[Row], chart_name: str) -> str:
               "16 KB, a result file per ten papers and one filter file, and a new day changes no existing posting.",
               ""]
     return "\n".join(lines)
+
+
+def bytes_section(r: Row) -> list[str]:
+    """Where the site's bytes go at the largest size: what a fork would trim to fit GitHub Pages."""
+    if not r.site.sections:
+        return []
+    total = r.site.mb
+    lines = ["", f"## Where the bytes go ({r.papers:,} papers)", "",
+             "Each section of the site, and the part of its pages that is the page frame (everything outside "
+             "the article: head, header, tabs, scripts), which every page repeats:", "",
+             "| section | files | MB | share | of which the page frame |", "|---|---:|---:|---:|---:|"]
+    for section, (files, mb, frame) in r.site.sections.items():
+        if mb >= total / 1000:
+            lines.append(f"| `{section}` | {files:,} | {mb:,.1f} | {mb / total:.0%} | "
+                         f"{f'{frame:,.1f} MB' if frame >= 0.05 else '–'} |")
+    papers = r.site.sections.get("papers/")
+    if papers and r.site.paper_parts:
+        lines += ["", f"Of the paper pages' {papers[1]:,.0f} MB ({papers[1] * 1e3 / max(papers[0], 1):.1f} KB a page):", "",
+                  "| part | MB |", "|---|---:|", f"| page frame | {papers[2]:,.1f} |"]
+        lines += [f"| {name} | {mb:,.1f} |" for name, mb in sorted(r.site.paper_parts.items(), key=lambda kv: -kv[1])]
+        rest = papers[1] - papers[2] - sum(r.site.paper_parts.values())
+        lines.append(f"| the rest (title, facts, links, tags, summary) | {rest:,.1f} |")
+    return lines
 
 
 def main() -> int:
