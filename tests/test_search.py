@@ -204,3 +204,35 @@ def test_every_record_at_once_is_each_record_by_hand() -> None:
     assert buffer.tobytes() == expected and ends == at
     none, nothing, no_ends = records([], np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(0, np.int32))
     assert (none, nothing.size, no_ends) == ([], 0, [])
+
+
+def test_a_result_file_is_read_back_only_while_its_papers_and_bytes_are_unchanged(tmp_path: Path) -> None:
+    """search/bundles.py: a build with its cache reads back the result files of unchanged papers,
+    makes those of changed papers, and makes again a file whose bytes changed on disk."""
+    from paperfeed.search import Bundles, build, documents, gather, order, tag_names
+
+    papers = [paper(f"2401.{i:05d}", f"Paper {i} on sparse attention") for i in range(3 * BUNDLE)]
+    pages = Context(papers, Taxonomy.load(FIXTURES / "taxonomy.yml"), Options(site_name="t"))
+    docs = order(documents(pages))
+
+    def made(keys: list[str], bundles: Bundles) -> dict[str, bytes]:
+        words = gather(docs, keys, kept=None, compute=lambda ds: [packed(d) for d in ds])
+        out = build(docs, tag_names(pages), words=words, bundles=bundles)
+        for path, data in out.items():  # as the build's Tree writes them
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_bytes(data if isinstance(data, bytes) else data.encode())
+        return {p: d for p, d in out.items() if "/d/" in p}
+
+    keys = [f"k{i}" for i in range(len(docs))]
+    first = Bundles(tmp_path)
+    clean = made(keys, first)
+    assert first.reused == 0 and len(clean) == 3
+
+    again = Bundles.loads(tmp_path, first.dumps())
+    assert made(keys, again) == clean and again.reused == 3
+
+    keys[BUNDLE + 1] = "edited"  # one paper of the second file changed
+    (tmp_path / "search/d/0.bin").write_bytes(b"tampered")  # the first file changed on disk
+    third = Bundles.loads(tmp_path, again.dumps())
+    assert made(keys, third) == clean and third.reused == 1  # only the third file read back
+    assert Bundles.loads(tmp_path, b"[not what a build keeps").kept == {}

@@ -131,6 +131,7 @@ def _read(settings: Settings, cache: BuildCache | None) -> Report:
 
 
 _WORDS = "search words"
+_BUNDLES = "search result files"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -180,22 +181,26 @@ def _packed(docs: list[search.Doc]) -> list[list[str]]:
 
 
 def _search_index(indexed: list[search.Doc], ctx: Context, cache: BuildCache | None, path_of: dict[str, Path],
-                  taxonomy_key: str) -> dict[str, str | bytes]:
+                  taxonomy_key: str, docs: Path) -> dict[str, str | bytes]:
     """The search index's files. With a cache, only the papers whose file, tags or notes
-    changed have their words computed; the others' come from what the last build kept."""
+    changed have their words computed, and only the result files they are in are made;
+    the others come from what the last build kept."""
     tags = search.tag_names(ctx)
     if cache is None:
         words = search.gather(indexed, [""] * len(indexed), kept=None, compute=_packed)
         return search.build(indexed, tags, words=words)
     keys = [plan.digest(cache.digest(path_of[d.paper.id]), taxonomy_key, d.tags, d.notes) for d in indexed]
     kept = cache.take(_WORDS)
+    bundles = search.Bundles.loads(docs, cache.take(_BUNDLES))
     try:
         words = search.gather(indexed, keys, kept=search.Words.loads(kept) if kept else None, compute=_packed)
-        files = search.build(indexed, tags, words=words)
+        files = search.build(indexed, tags, words=words, bundles=bundles)
     except ValueError:  # kept words that are not what a build keeps: every paper's words computed again
         words = search.gather(indexed, keys, kept=None, compute=_packed)
-        files = search.build(indexed, tags, words=words)
+        bundles = search.Bundles(docs)
+        files = search.build(indexed, tags, words=words, bundles=bundles)
     cache.keep(_WORDS, words.dumps())
+    cache.keep(_BUNDLES, bundles.dumps())
     return files
 
 
@@ -293,7 +298,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
             titles = dict(zip((p.id for p in generator.papers), cache.derive_all(
                 "title", ((path_of[p.id], "", p) for p in generator.papers), _title_of, None, valid=_text)))
         indexed = search.order(search.documents(generator, titles=titles))
-        tree.update(_search_index(indexed, generator, cache, path_of, taxonomy_key))
+        tree.update(_search_index(indexed, generator, cache, path_of, taxonomy_key, docs))
     tree.update(assets)
     with out.timed("remove what is stale from docs/"):
         deleted = tree.prune(owned=GENERATED, keep=unchanged)

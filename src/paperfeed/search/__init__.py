@@ -9,13 +9,14 @@ from paperfeed.pages.paths import paper_md, url_of
 from paperfeed.model import Paper
 from paperfeed.pages.render import rich_text, visible_text
 from paperfeed.search.index import ROOT, Doc, build, impacts, order, packed, unpacked
+from paperfeed.search.bundles import Bundles
 from paperfeed.search.postings import Words
 from paperfeed.search.words import gather
 
 if TYPE_CHECKING:
     from paperfeed.pages.context import Context
 
-__all__ = ["ROOT", "Doc", "Words", "build", "documents", "files", "gather", "impacts", "order", "packed",
+__all__ = ["ROOT", "Bundles", "Doc", "Words", "build", "documents", "files", "gather", "impacts", "order", "packed",
            "title_text", "unpacked"]
 
 

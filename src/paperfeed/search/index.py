@@ -48,6 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from paperfeed.model import Paper
+from paperfeed.search.bundles import Bundles
+from paperfeed.search.bundles import key_of as bundle_key
 from paperfeed.search.postings import Words, records, varints
 from paperfeed.search.tokens import STOPWORDS, author_token, short_words, words
 
@@ -190,10 +192,12 @@ def order(docs: Iterable[Doc]) -> list[Doc]:
     return sorted(docs, key=key)
 
 
-def build(ordered: Sequence[Doc], tags: Sequence[tuple[str, str]], *, words: Words) -> dict[str, str | bytes]:
+def build(ordered: Sequence[Doc], tags: Sequence[tuple[str, str]], *, words: Words,
+          bundles: Bundles | None = None) -> dict[str, str | bytes]:
     """Every file of the search index, keyed by its path in the site. ``ordered`` are the
     papers in index order (``order``), ``words`` their words (``words.gather``); ``tags``
-    is (slug, name) in the order the filter lists them."""
+    is (slug, name) in the order the filter lists them. With ``bundles``, a result file
+    whose papers are unchanged is read back instead of made (search/bundles.py)."""
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_year: dict[int, list[int]] = defaultdict(list)
     by_category: dict[str, list[int]] = defaultdict(list)
@@ -207,8 +211,15 @@ def build(ordered: Sequence[Doc], tags: Sequence[tuple[str, str]], *, words: Wor
             by_category[category].append(number)
 
     for start in range(0, len(ordered), BUNDLE):
-        bundle = [fragment(doc) for doc in ordered[start:start + BUNDLE]]
-        files[f"{ROOT}/d/{start // BUNDLE}.bin"] = _json(bundle)
+        path, chunk = f"{ROOT}/d/{start // BUNDLE}.bin", ordered[start:start + BUNDLE]
+        keys = [key for _, key in words.papers[start:start + BUNDLE]]
+        if bundles is None or not all(keys):  # words computed without keys: nothing to know them by
+            files[path] = _json([fragment(doc) for doc in chunk])
+            continue
+        key = bundle_key(zip((doc.url for doc in chunk), keys))
+        data = bundles.read_back(path, key) or _json([fragment(doc) for doc in chunk])
+        bundles.made_now(path, key, data)
+        files[path] = data
 
     in_order, buffer, ends = records(words.vocabulary, words.ids, words.weights, words.counts)
     cuts: list[tuple[int, int, int]] = []  # each shard's first word, and where its bytes start and end
