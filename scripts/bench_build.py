@@ -162,7 +162,7 @@ PAPER_PARTS = {
     "abstract": re.compile(rb"<div class=\"?pf-abstract.*?</div>", re.S),
     "related papers": re.compile(rb"<h2 id=\"?related.*?</ul>", re.S),
     "citation (BibTeX)": re.compile(rb"<h2 id=\"?cite.*?</pre>", re.S),
-    "authors": re.compile(rb"<p class=\"?pf-paper__authors.*?</p>", re.S),
+    "authors": re.compile(rb"<p class=\"?pf-paper__authors.*?(?=</p>|<p[ >])", re.S),  # </p> may be left out
     "notes and the link to add one": re.compile(rb"<h2 id=\"?notes.*?(?=<h2 id=)", re.S),
 }
 

@@ -12,12 +12,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 from paperfeed.cli import cli
+from paperfeed.pages.annotations import note_query
 
 from .conftest import FIXTURES, project
 from .searchindex import Index, inflated
@@ -225,12 +226,31 @@ def test_every_page_reaches_every_section_from_its_header(browser, site: str, na
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
     page.goto(site + PAGES.get(name, "about/"))
-    tabs = page.locator(".md-tabs .md-tabs__link")
+    tabs = page.locator(".md-tabs a")
     names = [t.strip() for t in tabs.all_inner_texts() if t.strip()]
     visible = all(tabs.nth(i).is_visible() for i in range(tabs.count()))
     context.close()
     assert [n for n in names if n in SECTIONS] == SECTIONS, (name, names)
     assert visible, name
+
+
+TAB_LOOK = """() => [...document.querySelectorAll(".md-tabs a, .md-header__title .md-ellipsis")].map(a => {
+  const s = getComputedStyle(a), box = a.getBoundingClientRect();
+  return [a.textContent.trim(), Math.round(box.x), Math.round(box.y), Math.round(box.height), s.fontSize, s.color,
+          s.opacity, getComputedStyle(a.parentElement).height, a.closest(".md-tabs") ? "" : s.fontWeight];
+})"""
+
+
+def test_lean_title_and_tabs_look_like_materials(page, site: str) -> None:
+    """A lean page's site title and tabs are bare items (overrides/lean.html) styled as Material
+    styles its own: same places, sizes and colours as on a page Material renders."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(site + "about/")
+    material = {t[0]: t[1:] for t in page.evaluate(TAB_LOOK)}
+    page.goto(site + PAGES["paper"])
+    lean = {t[0]: t[1:] for t in page.evaluate(TAB_LOOK)}
+    shown = [*SECTIONS, "paperfeed"]
+    assert set(shown) <= set(lean) and {name: lean[name] for name in shown} == {n: material[n] for n in shown}
 
 
 def open_search(page, query: str) -> None:
@@ -462,7 +482,7 @@ def test_trending_ranks_a_week_and_a_month_by_upvotes(page, site: str) -> None:
     assert page.url == site + "trending/" and page.locator("h1").inner_text() == "Trending this week"
     ids = card_ids(page)
     assert len(ids) == 50 and ids == sorted(ids)
-    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Trending"
+    assert page.locator(".md-tabs [aria-current=page]").inner_text().strip() == "Trending"
     # the week pages link to each other, and the RSS of this week is discovered
     page.goto(site + "trending/weeks/2024-W25/")
     assert page.get_by_role("link", name="2025-W11 →").count() == 1
@@ -499,6 +519,28 @@ def test_an_author_link_finds_exactly_that_authors_papers(page, site: str) -> No
     assert search_for(page, 'AUTHOR:"charles babbage"') == ["Nine votes and a comment"]
     page.locator("input.md-search__input").fill("")
     assert search_for(page, 'author:"Ada Lovelace" nobody') == ["A paper that nobody voted for"]
+
+
+def test_a_paper_page_reads_without_javascript_and_its_script_completes_the_links(browser, site: str) -> None:
+    """Authors are names in the HTML and "Add a note" opens the notes folder; the script makes
+    each name a search link and fills in the note's name and template (pages/annotations.py)."""
+    url = site + "papers/2406/2406.99001/"
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(url)
+    names = plain.locator(".pf-paper__authors > span").all_inner_texts()
+    folder = plain.locator(".pf-add-note a").get_attribute("href")
+    assert "Ada Lovelace" in names and plain.locator(".pf-paper__authors > a").count() == 0
+    assert folder.startswith("https://github.com/") and folder.endswith("/new/main/notes/2406/2406.99001")
+    context.close()
+    page = browser.new_page()
+    page.goto(url)
+    links = page.locator(".pf-paper__authors > a").evaluate_all("ls => ls.map(a => [a.textContent, a.search])")
+    assert [(name, parse_qs(search[1:])) for name, search in links] == [(n, {"q": [f'author:"{n}"']}) for n in names]
+    note = urlsplit(page.locator(".pf-add-note a").get_attribute("href"))
+    assert note._replace(query="").geturl() == folder
+    assert parse_qs(note.query) == {key: [value] for key, value in note_query().items()}
+    page.close()
 
 
 def test_chips_filter_and_sort_a_day_without_a_page_load(browser, site: str) -> None:

@@ -164,9 +164,11 @@ def test_opml_lists_every_tag_feed(site: Path) -> None:
 
 
 def test_autodiscovery_from_every_kind_of_page(site: Path) -> None:
-    # lean pages (one per paper, day and tag month) name the latest papers' RSS and Atom feeds;
-    # the other pages all four site feeds; a tag page its own two as well
-    for page, count in (("index.html", 4), ("papers/2308/2308.07686/index.html", 2), ("days/2025-03-14/index.html", 2),
+    # the lists that grow with the archive (days, tag months) name the latest papers' RSS and Atom
+    # feeds; a paper's page, not a list, none; the other pages all four; a tag page its own two as well
+    paper = lxml.html.fromstring((site / "papers/2308/2308.07686/index.html").read_bytes())
+    assert paper.xpath("//head/title") and not paper.xpath('//head/link[@rel="alternate"]')
+    for page, count in (("index.html", 4), ("days/2025-03-14/index.html", 2), ("tags/robotics/2025-03/index.html", 2),
                         ("tags/robotics/index.html", 6), ("feeds/index.html", 4)):
         html = lxml.html.fromstring((site / page).read_bytes())
         links = html.xpath('//head/link[@rel="alternate"]')

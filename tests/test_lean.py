@@ -17,10 +17,15 @@ def test_the_sprite_holds_the_configured_icons() -> None:
     config = read_mkdocs_yml(ROOT / "mkdocs.yml")
     svg = etree.fromstring(sprite(config, ROOT).encode())
     symbols = {s.get("id"): s for s in svg.iter("{http://www.w3.org/2000/svg}symbol")}
-    assert set(symbols) == {"logo", "search", "previous", "close", "repo", "palette-0", "palette-1"}
+    assert set(symbols) == {"logo", "search", "previous", "close", "palette-0", "palette-1"}
     assert all(s.get("viewBox") and len(s) for s in symbols.values())
-    assert symbols["repo"].get("viewBox") == "0 0 448 512"  # Font Awesome's own box is kept
-    assert "Font Awesome Free" in etree.tostring(symbols["repo"]).decode()  # and its attribution
+
+
+def test_an_icon_keeps_its_own_box_and_attribution() -> None:
+    config = {"theme": {"icon": {"logo": "fontawesome/brands/git-alt"}}}
+    logo = etree.fromstring(sprite(config, ROOT).encode()).find("{http://www.w3.org/2000/svg}symbol[@id='logo']")
+    assert logo.get("viewBox") == "0 0 448 512"  # Font Awesome's own box is kept
+    assert "Font Awesome Free" in etree.tostring(logo).decode()  # and its attribution
 
 
 def test_a_forks_own_icons_come_first(tmp_path: Path) -> None:
@@ -33,8 +38,8 @@ def test_a_forks_own_icons_come_first(tmp_path: Path) -> None:
 
 
 def test_an_unknown_icon_is_named() -> None:
-    with pytest.raises(IconError, match="'material/no-such-icon' \\(for repo\\) not found"):
-        sprite({"theme": {"icon": {"repo": "material/no-such-icon"}}}, ROOT)
+    with pytest.raises(IconError, match="'material/no-such-icon' \\(for search\\) not found"):
+        sprite({"theme": {"icon": {"search": "material/no-such-icon"}}}, ROOT)
 
 
 def test_the_palette_script_carries_the_sites_palettes() -> None:

@@ -102,7 +102,7 @@ def test_notes_show_sanitized_under_the_abstract_and_are_counted(pages: dict[str
     assert "<script" not in section and "javascript:" not in section and "<img" not in section
     assert "onerror" not in section and "alert" not in section
     assert '<a href="https://example.org" rel="nofollow noopener ugc">ok</a>' in page
-    assert "https://github.com/o/r/new/main/notes/2401/2401.00002?filename=" in page
+    assert '<a href="https://github.com/o/r/new/main/notes/2401/2401.00002">Add a note</a>' in page
     assert '💬 1 note</a>' in pages["index.md"] and '💬 1 note</a>' in pages["tags/agents/index.md"]
     recent = pages["annotated/index.md"]
     assert recent.index("@mallory") < recent.index("@ada")  # newest first

@@ -72,4 +72,4 @@ def test_a_page_another_plugin_changed_keeps_its_html(run, tmp_path: Path, monke
     assert spy.held[paper][1].endswith("<p>edited</p>") and spy.rendered[paper].endswith("<p>edited</p>")
     assert spy.held["papers/2309/2309.03130.md"] == ("", "")  # the others are let go of as before
     html = (where / "site" / "papers" / "2308" / "2308.07686" / "index.html").read_text(encoding="utf-8")
-    assert "<p>edited</p>" in html
+    assert "<p>edited</article>" in html  # minified: </p> may be left out

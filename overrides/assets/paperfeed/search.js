@@ -1,6 +1,7 @@
 /* paperfeed search: the header's search box (Material's search dialog markup, paperfeed's
  * engine in search-index.js). Everything from the index is shown with textContent, never
- * as markup.
+ * as markup. Every page loads it, so it also makes the links that only work with it, or
+ * that would cost every paper's page their bytes: authors' search links, the note template.
  */
 import { Index, normalize, shortWords, stem, words } from "./search-index.js";
 
@@ -246,5 +247,32 @@ function mount(box) {
   }
 }
 
+// -- links only this script can make work ------------------------------------------
+// A paper's authors are plain names in its HTML (pages/render.author_name): each becomes a
+// link to their papers, this very page with the search open on exactly that name.
+function linkAuthors() {
+  for (const span of document.querySelectorAll(".pf-paper__authors > span")) {
+    const name = span.textContent;
+    span.replaceWith(element("a", { href: "?" + new URLSearchParams({ q: `author:"${name}"` }) }, name));
+  }
+}
+
+// "Add a note" opens GitHub's editor in the paper's notes folder; the new file's name and
+// front matter are filled in here (pages/annotations.py: FILENAME, TEMPLATE), not paid by
+// every page.
+const NOTE_QUERY = {
+  filename: "YYYY-MM-DD-your-github-handle.md",
+  value: "---\nauthor: your-github-handle\ndate: YYYY-MM-DD\n---\n\n",
+};
+
+function fillNoteLinks() {
+  for (const a of document.querySelectorAll(".pf-add-note > a[href]")) {
+    const url = new URL(a.href);
+    if (!url.search) a.href = url.href + "?" + new URLSearchParams(NOTE_QUERY);
+  }
+}
+
 window.paperfeedSearch = { words, shortWords, normalize, stem, Index };
+linkAuthors();
+fillNoteLinks();
 document.querySelectorAll("[data-pf-search]").forEach(mount);

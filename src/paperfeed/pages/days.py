@@ -19,7 +19,7 @@ def day_page(ctx: Context, day: dt.date) -> str:
     here = day_md(day)
     papers = ctx.days[day]
     about = f"{len(papers)} papers featured on {long_date(day)}: " + "; ".join(latex.plain(p.title) for p in papers[:3])
-    out = [front_matter(f"Papers of {long_date(day)}", description=r.excerpt(about, 160), grows=True,
+    out = [front_matter(f"Papers of {long_date(day)}", description=r.excerpt(about, 160), feeds="latest",
                         section="archive/", cards=True),
            f"<h1>Papers of {long_date(day)}</h1>\n\n",
            ctx.day_nav(day, here)]

@@ -26,7 +26,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
              str(r.submitter(paper, linked=True)),
              str(escape(" · ".join(paper.categories))) if paper.categories else ""]
     out = [front_matter(paper.title, description=r.excerpt(latex.plain(paper.abstract or paper.title), 150),
-                        grows=True),
+                        feeds="none"),
            f'<header class="pf-paper">\n<h1>{ctx.title(paper)}</h1>\n'
            f'<p class="pf-paper__authors">{r.authors_full(paper)}</p>\n'
            f'<p class="pf-paper__facts">{" · ".join(f for f in facts if f)}</p>\n'

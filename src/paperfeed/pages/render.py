@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Iterable
-from urllib.parse import quote_plus
+from typing import Literal
 
 from markupsafe import Markup, escape
 
@@ -44,22 +44,23 @@ def _scalar(value: str) -> str:
     return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def front_matter(title: str, *, description: str, grows: bool = False, page_feed: str | None = None,
-                 section: str | None = None, cards: bool = False) -> str:
+def front_matter(title: str, *, description: str, feeds: Literal["all", "latest", "none"] = "all",
+                 page_feed: str | None = None, section: str | None = None, cards: bool = False) -> str:
     """Front matter. Values are JSON strings, which YAML reads as they are (and fast to write).
 
     Material prints page.meta.title and .description unescaped: they get escaped text
     (LaTeX as plain text). Every generated page uses ``overrides/lean.html``: Material's
     look in a fraction of the bytes and without Material's script (phones pay 1.5 s of
-    main thread for it). The pages whose number ``grows`` with the archive (papers,
-    days, tag months) name only the latest papers' feeds in their head; a page with a
-    feed of its own (a tag's, trending) names its ``page_feed`` too. ``cards`` pages get
-    the script that filters and sorts their cards.
+    main thread for it). The site's ``feeds`` a page names in its head for autodiscovery:
+    all four, only the latest papers' (the lists whose number grows with the archive:
+    days, tag months), or none (a paper's page, which is not a list; 24 MB at 100,000
+    papers). A page with a feed of its own (a tag's, trending) names its ``page_feed`` too.
+    ``cards`` pages get the script that filters and sorts their cards.
     """
     lines = ["---", f"title: {_scalar(str(escape(latex.plain(title))))}",
              f"description: {_scalar(str(escape(latex.plain(description).strip())))}", "template: lean.html"]
-    if not grows:
-        lines.append("feeds: all")
+    if feeds != "latest":  # overrides/main.html reads it
+        lines.append(f"feeds: {feeds}")
     if page_feed:  # overrides/main.html links its RSS and Atom for autodiscovery
         lines.append(f"page_feed: {_scalar(page_feed)}")
     if section:  # the header tab to mark as current (lean.html): the nav holds no such page
@@ -137,16 +138,18 @@ def shown(paper: Paper) -> Paper:
     return dataclasses.replace(paper, **changes) if changes else paper
 
 
-def author_link(name: str) -> Markup:
-    """A link to the author's papers: this very page with the header's search open on exactly
-    this name (every page has the box; the link needs no path, which a page pays per author)."""
-    return Markup(f'<a href="?q=author:%22{escape(quote_plus(name, safe=""))}%22">{escape(name)}</a>')
+def author_name(name: str) -> Markup:
+    """An author, which the page's script (search.js) turns into a link to their papers:
+    this very page with the header's search open on exactly this name. The search only
+    works with JavaScript, so the link is made there: a page pays ~40 bytes per author
+    for it in HTML (27 MB at 100,000 papers)."""
+    return Markup("<span>{}</span>").format(name)
 
 
 def authors_full(paper: Paper) -> Markup:
-    """The paper's authors, each linking to their papers, up to ``AUTHORS_SHOWN``; then a
-    link to the complete list."""
-    shown = join((author_link(a) for a in paper.authors[:AUTHORS_SHOWN]), ", ")
+    """The paper's authors, up to ``AUTHORS_SHOWN`` (each becomes a link to their papers,
+    see ``author_name``); then a link to the complete list."""
+    shown = join((author_name(a) for a in paper.authors[:AUTHORS_SHOWN]), ", ")
     rest = len(paper.authors) - AUTHORS_SHOWN
     if rest <= 0:
         return shown

@@ -68,7 +68,7 @@ def month_page(ctx: Context, slug: str, month: str, items: list[Paper], older: s
            f'<a href="{rel(page, tag_md(slug))}">{name}</a>',
            f'<a href="{rel(page, tag_md(slug, newer))}">{newer} →</a>' if newer else ""]
     return "".join([
-        front_matter(f"{ctx.taxonomy.name(slug)}: {month}", grows=True, section="tags/", description=(
+        front_matter(f"{ctx.taxonomy.name(slug)}: {month}", feeds="latest", section="tags/", description=(
             f"The {len(items)} papers tagged {ctx.taxonomy.name(slug)} in {month}.")),
         f"<h1>{name}: {month}</h1>\n\n",
         f'<nav class="pf-daynav" aria-label="Months">{" | ".join(n for n in nav if n)}</nav>\n\n',

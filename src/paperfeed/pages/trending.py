@@ -85,7 +85,7 @@ def page(ctx: Context, period: Period, papers: list[Paper], older: Period | None
     span = period.first.isoformat() + (f" to {period.last.isoformat()}" if period.last != period.first else "")
     about = (f"The {len(papers)} most upvoted papers featured in {period.name} ({span})."
              if len(papers) == limit else f"The papers featured in {period.name} ({span}), most upvoted first.")
-    out = [front_matter(title, description=about, grows=not current, section="trending/", cards=True,
+    out = [front_matter(title, description=about, feeds="all" if current else "latest", section="trending/", cards=True,
                         page_feed=feed if current else None),
            f"<h1>{escape(title)}</h1>\n\n",
            f'<p class="pf-updated">{escape(about)}'

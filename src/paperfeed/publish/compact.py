@@ -13,8 +13,9 @@ lose the markup only Material's script uses, which they do not load (the
 drawer's toggle, the empty banner slots, the notification dialog, written by
 Material's base template outside any block, and the attributes it finds the
 page's parts by), and are minified with minify-html (whitespace between
-blocks, attribute quotes; closing tags are kept): measured at 0.1 ms a page for
-5% of its bytes, worth it only for the pages that grow with the archive.
+blocks, attribute quotes, and the closing tags HTML lets a page leave out:
+``</li>``, ``</p>``, ``</body>``; 13 MB at 100,000 papers): measured at 0.1 ms
+a page for 6% of its bytes, worth it only for the pages that grow with the archive.
 
 And while Material's search plugin is off (paperfeed's search replaces it),
 the site leaves out its search scripts (lunr and its worker, 1.2 MB).
@@ -82,7 +83,7 @@ class CompactPlugin(BasePlugin):
                 output = output.replace(markup, "", 1)
         output = valid_html(output)
         if page.meta.get("template") == "lean.html":
-            output = minify_html.minify(output, keep_closing_tags=True, keep_html_and_head_opening_tags=True)
+            output = minify_html.minify(output, keep_closing_tags=False, keep_html_and_head_opening_tags=True)
         return output
 
 

@@ -39,8 +39,7 @@ def wanted(mkdocs: dict[str, Any]) -> dict[str, str]:
     names = {"logo": icon.get("logo") or "material/library",
              "search": icon.get("search") or "material/magnify",
              "previous": icon.get("previous") or "material/arrow-left",
-             "close": icon.get("close") or "material/close",
-             "repo": icon.get("repo") or "fontawesome/brands/git-alt"}
+             "close": icon.get("close") or "material/close"}
     palette = theme.get("palette")
     for i, option in enumerate(palette if isinstance(palette, list) else []):
         toggle = option.get("toggle") if isinstance(option, dict) else None
