@@ -534,13 +534,25 @@ def test_a_paper_page_reads_without_javascript_and_its_script_completes_the_link
     assert folder.startswith("https://github.com/") and folder.endswith("/new/main/notes/2406/2406.99001")
     context.close()
     page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(url)
     links = page.locator(".pf-paper__authors > a").evaluate_all("ls => ls.map(a => [a.textContent, a.search])")
     assert [(name, parse_qs(search[1:])) for name, search in links] == [(n, {"q": [f'author:"{n}"']}) for n in names]
     note = urlsplit(page.locator(".pf-add-note a").get_attribute("href"))
     assert note._replace(query="").geturl() == folder
     assert parse_qs(note.query) == {key: [value] for key, value in note_query().items()}
+    # a name that tries to be markup stays text, in the link and in the search it opens
+    page.goto(site + "papers/2401/2401.00666/")
+    link = page.locator(".pf-paper__authors > a")
+    assert link.inner_text() == "<b onmouseover=alert(3)>Mallory</b>" and page.locator(".pf-paper__authors b").count() == 0
+    with page.expect_navigation():
+        link.click()
+    page.wait_for_function("() => document.querySelector('[data-pf-search]')?.dataset.pfShown")
+    assert page.locator("input.md-search__input").input_value() == 'author:"<b onmouseover=alert(3)>Mallory</b>"'
+    page.wait_for_timeout(200)
     page.close()
+    assert not dialogs  # no script from the data ran
 
 
 def test_chips_filter_and_sort_a_day_without_a_page_load(browser, site: str) -> None:
