@@ -253,6 +253,16 @@ def test_lean_title_and_tabs_look_like_materials(page, site: str) -> None:
     assert set(shown) <= set(lean) and {name: lean[name] for name in shown} == {n: material[n] for n in shown}
 
 
+def test_keyboard_focus_shows_on_a_lean_pages_header(page, site: str) -> None:
+    """Material draws a header button's focus ring only when its script marked the focus;
+    lean pages do without that script, and the ring must show all the same."""
+    page.goto(site + PAGES["paper"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className,"
+                            " getComputedStyle(document.activeElement).outlineStyle]")
+    assert "md-logo" in focused[0] and focused[1] != "none", focused
+
+
 def open_search(page, query: str) -> None:
     page.locator("label[for=__search]:visible, input.md-search__input:visible").first.click()
     page.locator("input.md-search__input").press_sequentially(query)

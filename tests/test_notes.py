@@ -11,7 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from .conftest import FIXTURES, project
+from .conftest import FIXTURES, ROOT, project
 
 NOTE = """---
 author: octocat
@@ -87,6 +87,21 @@ def test_check_rejects_a_hostile_note_naming_file_and_line(run, tmp_path: Path,
     assert result.stdout.strip().endswith("51 papers and 0 notes checked: 5 problems")
     # and the build refuses the archive until the note is fixed
     assert run("--config", str(where / "mkdocs.yml"), "build", expect=1).exit_code == 1
+
+
+def test_the_contributing_guides_example_notes_pass_the_check(run, tmp_path: Path) -> None:
+    """What a contributor copies from CONTRIBUTING.md or the site's Contribute page is a valid
+    note, autolinks (<https://…>) and all, and renders its link."""
+    where = project(tmp_path)
+    for guide, paper in (("CONTRIBUTING.md", "2308.07686"), ("docs/contribute.md", "2309.03130")):
+        example = (ROOT / guide).read_text(encoding="utf-8").split("```markdown\n", 1)[1].split("```", 1)[0]
+        assert "<https://" in example, guide
+        add_note(where, paper, "2026-11-24-octocat.md", example)
+    result = run("--config", str(where / "mkdocs.yml"), "check")
+    assert result.stdout.strip().endswith("51 papers and 2 notes checked: 0 problems")
+    run("--config", str(where / "mkdocs.yml"), "build", "--strict")
+    page = lxml.html.fromstring((where / "site" / "papers" / "2308" / "2308.07686" / "index.html").read_bytes())
+    assert page.xpath('//div[@class="pf-note__body"]//a[@href="https://github.com/example/new-repo"]')
 
 
 def test_check_base_rejects_hand_edits_to_what_the_fetch_owns(run, tmp_path: Path) -> None:

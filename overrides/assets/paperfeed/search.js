@@ -268,7 +268,9 @@ const NOTE_QUERY = {
 function fillNoteLinks() {
   for (const a of document.querySelectorAll(".pf-add-note > a[href]")) {
     const url = new URL(a.href);
-    if (!url.search) a.href = url.href + "?" + new URLSearchParams(NOTE_QUERY);
+    // %20 for spaces (as encodeURIComponent writes them), not the "+" of URLSearchParams
+    const query = Object.entries(NOTE_QUERY).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+    if (!url.search) a.href = `${url.href}?${query}`;
   }
 }
 

@@ -36,7 +36,8 @@ HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")  # G
 #: HTML a note may use inline; everything else is written in Markdown.
 TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "i", "kbd", "li", "ol", "p",
         "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
-_HTML_TAG = re.compile(r"<\s*([a-zA-Z][\w:-]*)([^>]*)>")  # opening tags: a closing one adds nothing
+# opening tags (a closing one adds nothing); <https://…> is Markdown's autolink, not a tag
+_HTML_TAG = re.compile(r"<\s*(?!https?://[^\s<>]*>)([a-zA-Z][\w:-]*)([^>]*)>", re.I)
 _EVENT = re.compile(r"\bon[a-z]+\s*=|\bstyle\s*=|\bsrcdoc\s*=", re.I)
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$|<([a-zA-Z][\w+.-]*:[^>\s]*)>|"
                    r"\b(?:href|src)\s*=\s*[\"']?([^\"'\s>]+)", re.M)
