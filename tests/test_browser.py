@@ -57,7 +57,8 @@ sources:
 TRENDING_PAPERS = [
     ("2406.99001", "A paper that nobody voted for", ["Ada Lovelace"], "2024-06-20", None, None),
     ("2406.99002", "Nine votes and no comment", ["Ada Lovelace-Byron"], "2024-06-19", 9, 0),
-    ("2406.99003", "Nine votes and a comment", ["Ada King Lovelace", "Charles Babbage"], "2024-06-17", 9, 1),
+    ("2406.99003", "Nine votes and a comment", ["Ada King Lovelace", "Charles Babbage", 'Augusta "Ada" Byron'],
+     "2024-06-17", 9, 1),
 ]
 #: the expected ranking of week 2024-W25 (the math day's upvotes: 70, 9 with 1 comment, 5, 4, 3)
 WEEK_25 = ["2406.14347", "2406.12045", "2406.99003", "2406.99002", "2406.90001", "2406.90002", "2406.90003",
@@ -561,6 +562,15 @@ def test_a_paper_page_reads_without_javascript_and_its_script_completes_the_link
     page.wait_for_function("() => document.querySelector('[data-pf-search]')?.dataset.pfShown")
     assert page.locator("input.md-search__input").input_value() == 'author:"<b onmouseover=alert(3)>Mallory</b>"'
     page.wait_for_timeout(200)
+    # a name with quotes: the link escapes them, and the search finds exactly that name
+    page.goto(site + "papers/2406/2406.99003/")
+    with page.expect_navigation():
+        page.get_by_role("link", name='Augusta "Ada" Byron', exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-pf-search]')?.dataset.pfShown")
+    assert page.locator("input.md-search__input").input_value() == 'author:"Augusta \\"Ada\\" Byron"'
+    found = page.locator(".md-search-result__link[href]").evaluate_all(
+        "ls => ls.map(a => a.href.split('/').filter(Boolean).pop())")
+    assert found == ["2406.99003"]
     page.close()
     assert not dialogs  # no script from the data ran
 

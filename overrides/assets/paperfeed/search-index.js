@@ -42,13 +42,19 @@ function shortWords(text, stopwords) {
 }
 
 // author:"Jane Doe" (or author:Doe, one word): the whole name as one token, as
-// tokens.author_token folds it; the rest of the query is words
-const AUTHOR_CLAUSE = /(?<![\p{L}\p{N}])author:(?:"([^"]*)"?|([^\s"]+))/giu;
+// tokens.author_token folds it; the rest of the query is words. Inside the quotes \" and
+// \\ stand for a quote and a backslash (a name like Jane "JJ" Doe: authorQuery writes them).
+const AUTHOR_CLAUSE = /(?<![\p{L}\p{N}])author:(?:"((?:[^"\\]|\\.)*)(?:"|\\?$)|([^\s"]+))/giu;
+
+function authorQuery(name) {
+  return `author:"${name.replace(/[\\"]/g, "\\$&")}"`;
+}
 
 function authorClauses(query) {
   const names = [];
   const rest = query.replace(AUTHOR_CLAUSE, (_, quoted, word) => {
-    const name = normalize(quoted ?? word).split(/\s+/).filter(Boolean).join(" ");
+    const text = quoted === undefined ? word : quoted.replace(/\\(.)/gu, "$1");
+    const name = normalize(text).split(/\s+/).filter(Boolean).join(" ");
     if (name) names.push("@" + name);
     return " ";
   });
@@ -257,4 +263,4 @@ class Index {
   }
 }
 
-export { Index, authorClauses, normalize, shortWords, stem, words };
+export { Index, authorClauses, authorQuery, normalize, shortWords, stem, words };

@@ -3,7 +3,7 @@
  * as markup. Every page loads it, so it also makes the links that only work with it, or
  * that would cost every paper's page their bytes: authors' search links, the note template.
  */
-import { Index, normalize, shortWords, stem, words } from "./search-index.js";
+import { Index, authorQuery, normalize, shortWords, stem, words } from "./search-index.js";
 
 // -- the search box -----------------------------------------------------------
 const PAGE = 10;
@@ -253,7 +253,7 @@ function mount(box) {
 function linkAuthors() {
   for (const span of document.querySelectorAll(".pf-paper__authors > span")) {
     const name = span.textContent;
-    span.replaceWith(element("a", { href: "?" + new URLSearchParams({ q: `author:"${name}"` }) }, name));
+    span.replaceWith(element("a", { href: "?" + new URLSearchParams({ q: authorQuery(name) }) }, name));
   }
 }
 
