@@ -24,12 +24,13 @@ from paperfeed.archive import review as review_mod
 from paperfeed.archive.store import ArchiveError, printable_path
 from paperfeed.archive.update import Outcome
 from paperfeed.model import Paper
+from paperfeed.publish import background
 from paperfeed.tagging import Taxonomy, TaxonomyError
 from paperfeed.sources import Batch, SourceError, daily
 from paperfeed.sources import http as http_mod
 
 ERRORS = (ArchiveError, SourceError, config.ConfigError, enrich_mod.LookupTableError, TaxonomyError,
-          site_mod.BuildError, review_mod.ReviewError, lock_mod.LockedError)
+          site_mod.BuildError, review_mod.ReviewError, lock_mod.LockedError, background.BackgroundError)
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

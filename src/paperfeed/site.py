@@ -4,36 +4,50 @@ Pelican's pipeline: read and validate everything, then generate (each page
 written as it is made). Nothing is written when any paper file is broken. A build redoes only what
 changed since the last one: the build cache (publish/cache.py) keeps what each
 paper file gave, generated pages are written only when their bytes change, and
-MkDocs renders only those (publish/incremental.py).
+MkDocs renders only those (publish/incremental.py). In such a build (few papers
+changed), three stages that need nothing from those after them run on the other
+core meanwhile (publish/background.py): asking git which files changed, while
+the cache loads; the search index, while related papers, pages and feeds are
+made; saving the cache, while MkDocs renders.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
-import re
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperfeed import related, search
+from paperfeed import related
 from paperfeed.archive.check import Report, check
-from paperfeed.publish.tree import Tree
 from paperfeed.config import Settings, read_mkdocs_yml
-from paperfeed.model import Paper
 from paperfeed.feeds.build import Feeds
 from paperfeed.pages import plan
 from paperfeed.pages.context import Context, Options
 from paperfeed.pages.paths import GENERATED
 from paperfeed.pages.render import shown
-from paperfeed.tagging import Taxonomy
-from paperfeed.publish import compact, incremental, lean, parallel, prerendered, sitemap, workers
+from paperfeed.publish import (
+    background,
+    blobs,
+    compact,
+    incremental,
+    lean,
+    parallel,
+    prerendered,
+    sitemap,
+    stages,
+    workers,
+)
 from paperfeed.publish.cache import BuildCache
+from paperfeed.publish.tree import Tree
+from paperfeed.publish.workers import peak_mb
+from paperfeed.tagging import Taxonomy
 
 
 class BuildError(Exception):
@@ -52,6 +66,8 @@ class Generated:
     latest: dt.date | None = None
     #: whether MkDocs rebuilt only what changed
     incremental: bool = False
+    #: whether the build changed few papers, so that some stages ran on the other core (background.py)
+    beside: bool = False
     #: seconds spent in each stage (``paperfeed build --timings``)
     timings: dict[str, float] = field(default_factory=dict)
     #: the process's peak memory (MB) when each stage ended
@@ -73,16 +89,6 @@ class Generated:
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
             self.peaks[stage] = peak_mb()
-
-
-def peak_mb() -> int:
-    """This process's peak memory so far, in MB (0 where the system does not say)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak >> 20 if sys.platform == "darwin" else peak >> 10  # bytes on macOS, KB elsewhere
 
 
 @contextmanager
@@ -130,108 +136,39 @@ def _read(settings: Settings, cache: BuildCache | None) -> Report:
     return report
 
 
-_WORDS = "search words"
-_BUNDLES = "search result files"
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+def _took(out: Generated, stage: str, index: stages.Index) -> stages.Index:
+    out.timings[stage], out.peaks[stage] = index.seconds, index.peak
+    return index
 
 
-def _slugs(value: object) -> bool:
-    """Tags as a cache may hand them back: slugs, which become file names."""
-    return isinstance(value, list) and all(isinstance(v, str) and len(v) <= 64 and _SLUG.fullmatch(v) for v in value)
-
-
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
-
-
-def _features(value: object) -> bool:
-    """Related-paper features as a cache may hand them back (related/vectors.py): checked for
-    every paper of every build, so plain loops, not sets."""
-    if type(value) is not dict:
-        return False
-    keys, weights, authors, topic, places = value.get("k"), value.get("n"), value.get("a"), value.get("t"), \
-        value.get("r", [])
-    if not (type(keys) is list and type(weights) is list and type(authors) is list and type(places) is list
-            and type(topic) is str and type(value.get("d")) is str and len(keys) == len(weights) <= 64
-            and len(authors) <= 64 and len(places) <= 8 and _BASE64.fullmatch(topic)
-            and len(topic) // 4 * 3 - topic.count("=", -2) <= related.DIMS):
-        return False
-    for number in keys + authors:
-        if type(number) is not int or not -1 << 63 <= number < 1 << 63:
-            return False
-    for weight in weights:
-        if type(weight) is not int or not 0 < weight <= 1000:
-            return False
-    return all(type(r) is int and -1 <= r < 1 << 15 for r in places)
-
-
-def _features_of(paper: Paper, table: related.WordTable) -> dict:
-    return related.features(paper, table, authors=related.AUTHORS_COMPARED)
-
-
-def _tags_of(paper: Paper, taxonomy: Taxonomy) -> list[str]:
-    return taxonomy.tags_for(paper)
-
-
-def _impacts_of(doc: search.Doc, _: None) -> list[str]:
-    return search.packed(doc)
-
-
-def _packed(docs: list[search.Doc]) -> list[list[str]]:
-    return workers.map_all(_impacts_of, docs, None)
-
-
-def _search_index(indexed: list[search.Doc], ctx: Context, cache: BuildCache | None, path_of: dict[str, Path],
-                  taxonomy_key: str, docs: Path) -> dict[str, str | bytes]:
-    """The search index's files. With a cache, only the papers whose file, tags or notes
-    changed have their words computed, and only the result files they are in are made;
-    the others come from what the last build kept."""
-    tags = search.tag_names(ctx)
-    if cache is None:
-        words = search.gather(indexed, [""] * len(indexed), kept=None, compute=_packed)
-        return search.build(indexed, tags, words=words)
-    keys = [plan.digest(cache.digest(path_of[d.paper.id]), taxonomy_key, d.tags, d.notes) for d in indexed]
-    kept = cache.take(_WORDS)
-    bundles = search.Bundles.loads(docs, cache.take(_BUNDLES))
-    try:
-        words = search.gather(indexed, keys, kept=search.Words.loads(kept) if kept else None, compute=_packed)
-        files = search.build(indexed, tags, words=words, bundles=bundles)
-    except ValueError:  # kept words that are not what a build keeps: every paper's words computed again
-        words = search.gather(indexed, keys, kept=None, compute=_packed)
-        bundles = search.Bundles(docs)
-        files = search.build(indexed, tags, words=words, bundles=bundles)
-    cache.keep(_WORDS, words.dumps())
-    cache.keep(_BUNDLES, bundles.dumps())
-    return files
-
-
-def _title_of(paper: Paper, _: None) -> str:
-    return search.title_text(paper)
-
-
-def _text(value: object) -> bool:
-    """A result's title as a cache may hand it back: text, which the search box shows as text."""
-    return isinstance(value, str)
-
-
-def _related(settings: Settings, ctx: Context, cache: BuildCache | None, path_of: dict[str, Path]) -> related.Outcome:
-    """Each paper's related papers: in a build with its cache, only what the day changed."""
-    try:
-        table = related.WordTable.load(settings.root / settings.related_words) if settings.related_words \
-            else related.WordTable.default()
-    except related.WordTableError as exc:
-        raise BuildError(str(exc)) from None
-
-    key = (table.digest, related.AUTHORS_COMPARED)
-    features_of = None
-    if cache is not None:
-        found = dict(zip((p.id for p in ctx.papers), cache.derive_all(
-            "related", ((path_of[p.id], key, p) for p in ctx.papers), _features_of, table, valid=_features)))
-
-        def features_of(paper: Paper) -> dict:
-            return found[paper.id]
-
-    return related.find(ctx.papers, ctx.tags, tag_order=[t.slug for t in ctx.taxonomy.tags], k=settings.related,
-                        table=table, features_of=features_of, state=cache)
+def _pages(out: Generated, settings: Settings, generator: Context, cache: BuildCache | None,
+           path_of: dict[str, Path], tree: Tree, docs: Path) -> tuple[plan.Plan, dict[str, int], frozenset[str]]:
+    """Find the related papers and write the pages whose bytes changed; returns the plan,
+    the mtimes of the pages the last build made, and the pages left alone."""
+    with out.timed("find related papers"):
+        try:
+            found = stages.related_lists(settings, generator, cache, path_of)
+        except related.WordTableError as exc:
+            raise BuildError(str(exc)) from None
+        generator.related, out.related = found.lists, (found.computed, found.changed)
+    with out.timed("generate the pages"):
+        planned = plan.plan(generator, {i: cache.digest(path) for i, path in path_of.items()} if cache else None,
+                            trending_items=settings.trending_items)
+        # a page is left alone when what it shows is unchanged and nobody else wrote it since
+        # (paperfeed serve regenerates docs/ without the cache)
+        folder = str(docs)
+        mtimes = {path: _mtime(os.path.join(folder, path)) for path, (key, _) in planned.items()
+                  if key is not None and cache is not None and path in cache.pages}
+        unchanged = frozenset(path for path, mtime in mtimes.items() if cache.pages[path] == (planned[path][0], mtime))
+        todo = [(path, make) for path, (_, make) in planned.items() if path not in unchanged]
+        for path, make in todo:
+            if not path.startswith("trending/"):
+                tree.put(path, make())
+    with out.timed("generate the trending pages"):
+        for path, make in todo:
+            if path.startswith("trending/"):
+                tree.put(path, make())
+    return planned, mtimes, unchanged
 
 
 def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None = None) -> Generated:
@@ -264,44 +201,37 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     with out.timed("tag the papers"):
         tags = None
         if cache is not None:
-            tags = dict(zip((p.id for p in papers), cache.derive_all(
-                "tags", ((path_of[p.id], taxonomy_key, p) for p in papers), _tags_of, taxonomy, valid=_slugs)))
+            tags = stages.tags(papers, cache, path_of, taxonomy, taxonomy_key)
         generator = Context(papers, taxonomy, options, report.notes, tags=tags)
-    with out.timed("find related papers"):
-        found = _related(settings, generator, cache, path_of)
-        generator.related, out.related = found.lists, (found.computed, found.changed)
-    with out.timed("generate the pages"):
-        planned = plan.plan(generator, {p.id: cache.digest(path_of[p.id]) for p in papers} if cache else None,
-                            trending_items=settings.trending_items)
-        # a page is left alone when what it shows is unchanged and nobody else wrote it since
-        # (paperfeed serve regenerates docs/ without the cache)
-        folder = str(docs)
-        mtimes = {path: _mtime(os.path.join(folder, path)) for path, (key, _) in planned.items()
-                  if key is not None and cache is not None and path in cache.pages}
-        unchanged = frozenset(path for path, mtime in mtimes.items() if cache.pages[path] == (planned[path][0], mtime))
-        todo = [(path, make) for path, (_, make) in planned.items() if path not in unchanged]
+    titles = None
+    if cache is not None:
+        with out.timed("the search results' titles"):
+            titles = stages.titles(generator.papers, cache, path_of)
+    # The index needs only the papers, their tags and notes. In a build that changed few papers
+    # it is made on the other core, meanwhile (a clean build's stages fill every core already).
+    out.beside = cache is not None and report.papers - cache.hits < workers.LEAST
+    with background.beside("build the search index", lambda: stages.index_stage(
+            generator, cache, path_of, taxonomy_key, docs, titles), wanted=out.beside) as indexing:
+        if not indexing.forked:
+            index = _took(out, "build the search index", indexing.result())
         tree = Tree(docs)  # each page written as it is made: 100,000 pages' text is never held at once
-        for path, make in todo:
-            if not path.startswith("trending/"):
-                tree.put(path, make())
-    with out.timed("generate the trending pages"):
-        for path, make in todo:
-            if path.startswith("trending/"):
-                tree.put(path, make())
-
-    with out.timed("make the feeds"):
-        tree.update(Feeds(generator, site_url=site_url, items=settings.feed_items, digest_days=settings.digest_days,
-                           trending_items=settings.trending_items).files())
-    with out.timed("build the search index"):
-        titles = None
-        if cache is not None:  # typesetting 100,000 titles' math is a second of every build
-            titles = dict(zip((p.id for p in generator.papers), cache.derive_all(
-                "title", ((path_of[p.id], "", p) for p in generator.papers), _title_of, None, valid=_text)))
-        indexed = search.order(search.documents(generator, titles=titles))
-        tree.update(_search_index(indexed, generator, cache, path_of, taxonomy_key, docs))
+        planned, mtimes, unchanged = _pages(out, settings, generator, cache, path_of, tree, docs)
+        with out.timed("make the feeds"):
+            tree.update(Feeds(generator, site_url=site_url, items=settings.feed_items,
+                              digest_days=settings.digest_days, trending_items=settings.trending_items).files())
+        if indexing.forked:
+            with out.timed("wait for the search index"):
+                index = indexing.result()
+            _took(out, "build the search index (on the other core, meanwhile)", index)
+    tree.paths |= index.paths
+    tree.written += index.written
+    for name, value in index.kept.items():
+        if cache is not None:
+            cache.keep(name, value)
     tree.update(assets)
     with out.timed("remove what is stale from docs/"):
         deleted = tree.prune(owned=GENERATED, keep=unchanged)
+    folder = str(docs)
     out.pages, out.written, out.deleted, out.papers = len(tree.paths) + len(unchanged), len(tree.written), \
         len(deleted), report.papers
     out.changed, out.unchanged = frozenset(tree.written), unchanged
@@ -310,6 +240,22 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
                    if key else ("", 0) for path, (key, _) in planned.items()}}
     out.latest = generator.day_list[-1] if generator.day_list else None
     return out
+
+
+def _save(cache: BuildCache) -> tuple[str | None, float, int]:
+    """Save ``cache``: what went wrong, if anything (the site is built; only the next build is
+    slower), the seconds it took and the peak memory by then."""
+    start, notice = time.perf_counter(), None
+    try:
+        cache.save()
+    except (OSError, sqlite3.Error) as exc:
+        notice = f"the build cache could not be saved ({exc}): the next build reads everything"
+    return notice, time.perf_counter() - start, peak_mb()
+
+
+def _saved(generated: Generated, stage: str, saved: tuple[str | None, float, int]) -> None:
+    notice, generated.timings[stage], generated.peaks[stage] = saved
+    generated.notices += [notice] if notice else []
 
 
 def build(*, settings: Settings, config_file: Path, strict: bool = False, site_dir: Path | None = None,
@@ -328,11 +274,15 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
                          "(check --papers or extra.paperfeed.papers; --allow-empty builds an empty site)")
     refuse_links(config_file)
     start = time.perf_counter()
-    with collector_paused() as resume:
+    # git is asked which paper files it vouches for (a fresh checkout's are all new to their
+    # stat) on the other core, while the cache loads
+    with collector_paused() as resume, background.beside("ask git which files changed", functools.partial(
+            blobs.tracked, settings.root), wanted=not clean) as asking:
         try:
             cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
         except OSError as exc:
             raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
+        cache.asked_git = asking.result
         loaded, peak = time.perf_counter() - start, peak_mb()
         generated = generate(settings=settings, config_file=config_file, cache=cache)
         resume()
@@ -344,38 +294,44 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
             raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
                              "(--allow-empty builds an empty site)")
         overrides = {"site_dir": str(site_dir)} if site_dir else {}
-        try:
-            config = load_config(str(config_file), strict=strict, **overrides)
-            if serve_url:
-                config.site_url = serve_url
-            site = Path(config.site_dir)
-            custom = config.theme.custom_dir
-            stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
-                config_file=config_file, docs_dir=Path(config.docs_dir), custom_dir=Path(custom) if custom else None,
-                site_dir=site, generated=GENERATED, salt=cache.salt))
-            dirty = not clean and stamp.matches(site)
-            stamp.clear()
-            prerendered.install(config)
-            sitemap.install(config)
-            if settings.compact:
-                compact.install(config)
-            if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
-                parallel.install(config, changed=generated.changed if dirty else None)
-                if dirty:
-                    incremental.install(config, unchanged=generated.unchanged)
-            with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
-                mkdocs_build(config, dirty=dirty, serve_url=serve_url)
-        except (Abort, ConfigurationError) as exc:
-            raise BuildError(f"mkdocs build failed: {exc}") from None
-        if dirty:
-            gone = set(cache.pages) - set(generated.keys)
-            incremental.remove_outputs(site, sorted(gone), directory_urls=config.use_directory_urls)
+        gone = sorted(set(cache.pages) - set(generated.keys))
         cache.pages = generated.keys
-        with generated.timed("save the build cache"):
+        # the cache describes docs/, which is written by now: it is saved while MkDocs renders
+        # (the stamp, written last, says whether site/ is what docs/ makes)
+        with background.beside("save the build cache", functools.partial(_save, cache),
+                               wanted=generated.beside) as saving:
+            if not saving.forked:
+                _saved(generated, "save the build cache", saving.result())
             try:
-                cache.save()
-            except (OSError, sqlite3.Error) as exc:  # the site is built; only the next build is slower
-                generated.notices.append(f"the build cache could not be saved ({exc}): the next build reads everything")
+                config = load_config(str(config_file), strict=strict, **overrides)
+                if serve_url:
+                    config.site_url = serve_url
+                site = Path(config.site_dir)
+                custom = config.theme.custom_dir
+                stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
+                    config_file=config_file, docs_dir=Path(config.docs_dir),
+                    custom_dir=Path(custom) if custom else None, site_dir=site, generated=GENERATED,
+                    salt=cache.salt))
+                dirty = not clean and stamp.matches(site)
+                stamp.clear()
+                prerendered.install(config)
+                sitemap.install(config)
+                if settings.compact:
+                    compact.install(config)
+                if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
+                    parallel.install(config, changed=generated.changed if dirty else None)
+                    if dirty:
+                        incremental.install(config, unchanged=generated.unchanged)
+                with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
+                    mkdocs_build(config, dirty=dirty, serve_url=serve_url)
+            except (Abort, ConfigurationError) as exc:
+                raise BuildError(f"mkdocs build failed: {exc}") from None
+            if dirty:
+                incremental.remove_outputs(site, gone, directory_urls=config.use_directory_urls)
+            if saving.forked:
+                with generated.timed("wait for the build cache to be saved"):
+                    saved = saving.result()
+                _saved(generated, "save the build cache (on the other core, meanwhile)", saved)
         stamp.write()
         generated.incremental = dirty
         return generated

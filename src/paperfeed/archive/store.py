@@ -91,7 +91,7 @@ class _StrictLoader(_Loader):
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
-_FENCE = re.compile(r"^-{3,}\s*$", re.M)
+_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 class ArchiveError(Exception):
@@ -267,7 +267,7 @@ def listing(root: Path, *, what: str = "paper file") -> Listing:
     """The ``.md`` files under ``root`` and the strays: symbolic links (never followed: a
     link could publish a file from outside the repository), temp files a killed writer
     left, hidden files, names with control characters, and files of other kinds."""
-    files: list[Path] = []
+    files: list[str] = []
     strays: list[ArchiveError] = []
     # os.scandir's entries know their kind without a stat (100,000 files a build); a linked
     # folder is never entered, as os.walk would not
@@ -290,11 +290,13 @@ def listing(root: Path, *, what: str = "paper file") -> Listing:
                 continue
             elif name.endswith(".md") and not name.startswith(".") and not entry.is_symlink() \
                     and not _CONTROL_IN_NAME.search(name) and entry.is_file():
-                files.append(Path(entry.path))
+                files.append(entry.path)
             else:
                 path = Path(entry.path)
                 strays.append(ArchiveError(path, _stray(path, name, what)))
-    return Listing(sorted(files), sorted(strays, key=lambda e: str(e.path)))
+    # sorted as Paths sort (part by part), but as text: 100,000 Path comparisons take a quarter second
+    files.sort(key=lambda text: os.path.normcase(text).split(os.sep))
+    return Listing([Path(text) for text in files], sorted(strays, key=lambda e: str(e.path)))
 
 
 def _stray(path: Path, name: str, what: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 #: Plain files (not links, not submodules), with git's "cached" tag: not assumed unchanged
@@ -40,22 +40,22 @@ def _git(folder: Path, *args: str, feed: str | None = None) -> str:
                           ).stdout.decode("utf-8", "surrogateescape")
 
 
-def unchanged(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
-    """The blob id of each of ``paths`` (files under ``folder``) whose bytes git vouches
-    for: tracked, unchanged since git last looked, and checked out as committed (no
-    filter, ``ident`` or ``working-tree-encoding``, which make the file's bytes other than
-    the blob's; line endings may differ, which YAML reads alike). Empty when ``folder`` is
-    not in a git work tree with SHA-1 ids, or git is missing: the caller reads every file."""
-    if not paths:
-        return {}
+def tracked(folder: Path) -> tuple[str, dict[str, str]] | None:
+    """What git vouches for under ``folder``: the folder's path in the work tree (``""`` at
+    its top) and the blob id of each file (by its path from the top) that is tracked,
+    unchanged since git last looked, and checked out as committed (no filter, ``ident`` or
+    ``working-tree-encoding``, which make the file's bytes other than the blob's; line
+    endings may differ, which YAML reads alike). None when ``folder`` is not in a git work
+    tree with SHA-1 ids, or git is missing. Only git runs here (a build asks it while it
+    loads its cache, background.py); :func:`unchanged` matches the answer to the files."""
     folder = Path(os.path.abspath(folder))
     try:
         top, object_format = _git(folder, "rev-parse", "--show-toplevel", "--show-object-format").splitlines()
         if object_format != "sha1":
-            return {}
+            return None
         where = os.path.relpath(folder.resolve(), Path(top).resolve()).replace(os.sep, "/")
         if where.startswith("../"):
-            return {}
+            return None
         scope = [] if where == "." else ["--", where]
         # the changed files first: a file added in between has a new id, never an old id called clean
         changed = set(_git(Path(top), "diff-files", "--name-only", "-z", *scope).split("\0"))
@@ -75,8 +75,22 @@ def unchanged(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
                 if value not in ("unspecified", "unset"):
                     blobs.pop(name, None)
     except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return ("" if where == "." else where + "/"), blobs
+
+
+def unchanged(folder: Path, paths: Sequence[Path], *,
+              asked: Callable[[], tuple[str, dict[str, str]] | None] | None = None) -> dict[Path, str]:
+    """The blob id of each of ``paths`` (files under ``folder``) whose bytes git vouches for:
+    :func:`tracked`, or what ``asked()`` gives (a build asks git earlier). Empty when git
+    vouches for nothing there: the caller reads every file."""
+    if not paths:
         return {}
-    prefix = "" if where == "." else where + "/"
+    found = asked() if asked is not None else tracked(folder)
+    if found is None:
+        return {}
+    prefix, blobs = found
+    folder = Path(os.path.abspath(folder))
     base = str(folder).rstrip(os.sep) + os.sep
     cwd = os.getcwd()
     out: dict[Path, str] = {}
@@ -86,7 +100,7 @@ def unchanged(folder: Path, paths: Sequence[Path]) -> dict[Path, str]:
             text = os.path.join(cwd, text)
         if not text.startswith(base):  # paths are made under folder: no relpath for 100,000 of them
             continue
-        found = blobs.get(prefix + text[len(base):].replace(os.sep, "/"))
-        if found is not None:
-            out[path] = found
+        found_id = blobs.get(prefix + text[len(base):].replace(os.sep, "/"))
+        if found_id is not None:
+            out[path] = found_id
     return out

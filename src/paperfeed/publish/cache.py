@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -69,6 +70,9 @@ class BuildCache:
         files under ``root`` (the project) are known by their path relative to it."""
         self.path = path
         self.root = root
+        self._prefix = str(root).rstrip(os.sep) + os.sep if root is not None else ""
+        #: what git said of the paper files, when the build asked it already (blobs.tracked)
+        self.asked_git: Callable[[], tuple[str, dict[str, str]] | None] | None = None
         self.salt = _salt()
         self.records: dict[str, Record] = {}
         #: docs page → the key of what it shows and its file's mtime, as the last build left them
@@ -126,12 +130,15 @@ class BuildCache:
     def key_of(self, path: Path) -> str:
         found = self._keys.get(path)
         if found is None:  # asked several times for each paper of every build
-            found = str(path)
+            found = text = str(path)
             if self.root is not None:
-                try:
-                    found = path.relative_to(self.root).as_posix()
-                except ValueError:
-                    pass
+                if text.startswith(self._prefix):  # Path.relative_to, as text: a second less at 100,000 papers
+                    found = text[len(self._prefix):].replace(os.sep, "/")
+                else:
+                    try:
+                        found = path.relative_to(self.root).as_posix()
+                    except ValueError:
+                        pass
             self._keys[path] = found
         return found
 
@@ -170,7 +177,7 @@ class BuildCache:
         so that ``read_entry`` finds them. A file that cannot be read or parsed is left to
         ``read_entry``, which says why."""
         todo, known = [], {}
-        vouched = blobs.unchanged(self.root, paths) if self.root is not None and self.records else {}
+        vouched = blobs.unchanged(self.root, paths, asked=self.asked_git) if self.root is not None and self.records else {}
         for path in paths:
             record = self.records.get(self.key_of(path))
             if record is not None and vouched.get(path) == record.digest:

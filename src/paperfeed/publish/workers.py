@@ -36,6 +36,24 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def peak_mb() -> int:
+    """This process's peak memory so far, in MB (0 where the system does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak >> 20 if sys.platform == "darwin" else peak >> 10  # bytes on macOS, KB elsewhere
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked processes here: a second core, Linux (fork is its
+    default and its copy-on-write makes it cheap), no thread running (forking those is
+    unsafe), and not inside a daemonic process (which may have no children)."""
+    return (cores() >= 2 and threading.active_count() == 1 and sys.platform == "linux"
+            and not multiprocessing.current_process().daemon)
+
+
 def _slice(bounds: tuple[int, int]) -> list[Any]:
     assert _job is not None  # set before the fork
     function, items, shared = _job
@@ -48,8 +66,7 @@ def map_all(function: Callable[[T, S], Any], items: Sequence[T], shared: S, *, l
     values pickle."""
     global _job
     workers = min(cores(), 8)
-    if (len(items) < (LEAST if least is None else least) or workers < 2 or threading.active_count() > 1 or sys.platform != "linux"
-            or multiprocessing.current_process().daemon):
+    if len(items) < (LEAST if least is None else least) or not can_fork():
         return [function(item, shared) for item in items]
     step = -(-len(items) // (workers * SLICES))
     bounds = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
