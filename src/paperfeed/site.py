@@ -136,6 +136,13 @@ def _read(settings: Settings, cache: BuildCache | None) -> Report:
     return report
 
 
+def _index(indexing: background.Job[stages.Index]) -> stages.Index:
+    try:
+        return indexing.result()
+    except background.BackgroundError as exc:
+        raise BuildError(f"{exc}; the site was left as it was: build again") from None
+
+
 def _took(out: Generated, stage: str, index: stages.Index) -> stages.Index:
     out.timings[stage], out.peaks[stage] = index.seconds, index.peak
     return index
@@ -207,13 +214,13 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
     if cache is not None:
         with out.timed("the search results' titles"):
             titles = stages.titles(generator.papers, cache, path_of)
-    # The index needs only the papers, their tags and notes. In a build that changed few papers
-    # it is made on the other core, meanwhile (a clean build's stages fill every core already).
-    out.beside = cache is not None and report.papers - cache.hits < workers.LEAST
+    # The index needs only the papers, their tags and notes. In a build that parsed few paper
+    # files it is made on the other core, meanwhile (a clean build's stages fill every core already).
+    out.beside = cache is not None and cache.parsed < min(workers.LEAST, report.papers)
     with background.beside("build the search index", lambda: stages.index_stage(
             generator, cache, path_of, taxonomy_key, docs, titles), wanted=out.beside) as indexing:
         if not indexing.forked:
-            index = _took(out, "build the search index", indexing.result())
+            index = _took(out, "build the search index", _index(indexing))
         tree = Tree(docs)  # each page written as it is made: 100,000 pages' text is never held at once
         planned, mtimes, unchanged = _pages(out, settings, generator, cache, path_of, tree, docs)
         with out.timed("make the feeds"):
@@ -221,7 +228,7 @@ def generate(*, settings: Settings, config_file: Path, cache: BuildCache | None 
                               digest_days=settings.digest_days, trending_items=settings.trending_items).files())
         if indexing.forked:
             with out.timed("wait for the search index"):
-                index = indexing.result()
+                index = _index(indexing)
             _took(out, "build the search index (on the other core, meanwhile)", index)
     tree.paths |= index.paths
     tree.written += index.written
@@ -253,8 +260,11 @@ def _save(cache: BuildCache) -> tuple[str | None, float, int]:
     return notice, time.perf_counter() - start, peak_mb()
 
 
-def _saved(generated: Generated, stage: str, saved: tuple[str | None, float, int]) -> None:
-    notice, generated.timings[stage], generated.peaks[stage] = saved
+def _saved(generated: Generated, stage: str, saving: background.Job[tuple[str | None, float, int]]) -> None:
+    try:
+        notice, generated.timings[stage], generated.peaks[stage] = saving.result()
+    except background.BackgroundError as exc:  # the site is built; only the next build is slower
+        notice = f"the build cache could not be saved ({exc}): the next build reads everything"
     generated.notices += [notice] if notice else []
 
 
@@ -282,7 +292,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
             cache = BuildCache(settings.cache_dir / "build.sqlite", fresh=clean, root=settings.root)
         except OSError as exc:
             raise BuildError(f"{settings.cache_dir}: the build cache cannot be kept there ({exc.strerror})") from None
-        cache.asked_git = asking.result
+        cache.asked_git = None if clean else asking.result  # a clean build reads every file anyway
         loaded, peak = time.perf_counter() - start, peak_mb()
         generated = generate(settings=settings, config_file=config_file, cache=cache)
         resume()
@@ -294,34 +304,36 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
             raise BuildError(f"{settings.papers_dir} holds no papers: nothing was built, so the last site stays "
                              "(--allow-empty builds an empty site)")
         overrides = {"site_dir": str(site_dir)} if site_dir else {}
+        try:
+            config = load_config(str(config_file), strict=strict, **overrides)
+        except (Abort, ConfigurationError) as exc:
+            raise BuildError(f"mkdocs build failed: {exc}") from None
+        if serve_url:
+            config.site_url = serve_url
+        site = Path(config.site_dir)
+        custom = config.theme.custom_dir
+        stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
+            config_file=config_file, docs_dir=Path(config.docs_dir), custom_dir=Path(custom) if custom else None,
+            site_dir=site, generated=GENERATED, salt=cache.salt))
+        dirty = not clean and stamp.matches(site)
+        # cleared before the cache is saved: a build that stops from here on is followed by a clean one
+        stamp.clear()
         gone = sorted(set(cache.pages) - set(generated.keys))
         cache.pages = generated.keys
         # the cache describes docs/, which is written by now: it is saved while MkDocs renders
-        # (the stamp, written last, says whether site/ is what docs/ makes)
         with background.beside("save the build cache", functools.partial(_save, cache),
                                wanted=generated.beside) as saving:
             if not saving.forked:
-                _saved(generated, "save the build cache", saving.result())
+                _saved(generated, "save the build cache", saving)
+            prerendered.install(config)
+            sitemap.install(config)
+            if settings.compact:
+                compact.install(config)
+            if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
+                parallel.install(config, changed=generated.changed if dirty else None)
+                if dirty:
+                    incremental.install(config, unchanged=generated.unchanged)
             try:
-                config = load_config(str(config_file), strict=strict, **overrides)
-                if serve_url:
-                    config.site_url = serve_url
-                site = Path(config.site_dir)
-                custom = config.theme.custom_dir
-                stamp = incremental.Stamp(settings.cache_dir / "build.json", incremental.signature(
-                    config_file=config_file, docs_dir=Path(config.docs_dir),
-                    custom_dir=Path(custom) if custom else None, site_dir=site, generated=GENERATED,
-                    salt=cache.salt))
-                dirty = not clean and stamp.matches(site)
-                stamp.clear()
-                prerendered.install(config)
-                sitemap.install(config)
-                if settings.compact:
-                    compact.install(config)
-                if not serve_url:  # a preview serves while it builds: threads, which a fork must not copy
-                    parallel.install(config, changed=generated.changed if dirty else None)
-                    if dirty:
-                        incremental.install(config, unchanged=generated.unchanged)
                 with incremental.mkdocs_build_env(generated.latest), generated.timed("MkDocs: render and write"):
                     mkdocs_build(config, dirty=dirty, serve_url=serve_url)
             except (Abort, ConfigurationError) as exc:
@@ -330,8 +342,7 @@ def build(*, settings: Settings, config_file: Path, strict: bool = False, site_d
                 incremental.remove_outputs(site, gone, directory_urls=config.use_directory_urls)
             if saving.forked:
                 with generated.timed("wait for the build cache to be saved"):
-                    saved = saving.result()
-                _saved(generated, "save the build cache (on the other core, meanwhile)", saved)
+                    _saved(generated, "save the build cache (on the other core, meanwhile)", saving)
         stamp.write()
         generated.incremental = dirty
         return generated

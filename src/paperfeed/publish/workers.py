@@ -28,6 +28,8 @@ LEAST = 2_000
 #: Slices per process: some papers take longer than others, so no process waits long for another.
 SLICES = 4
 
+#: Set in a stage's own process (background.py), which forks no workers of its own.
+IN_STAGE = False
 _job: tuple[Callable[[Any, Any], Any], Sequence[Any], Any] | None = None
 
 
@@ -49,9 +51,10 @@ def peak_mb() -> int:
 def can_fork() -> bool:
     """Whether work may go to forked processes here: a second core, Linux (fork is its
     default and its copy-on-write makes it cheap), no thread running (forking those is
-    unsafe), and not inside a daemonic process (which may have no children)."""
+    unsafe), and not inside a daemonic process (which may have no children) or a stage run
+    beside the build (stopping it must stop all of its work)."""
     return (cores() >= 2 and threading.active_count() == 1 and sys.platform == "linux"
-            and not multiprocessing.current_process().daemon)
+            and not multiprocessing.current_process().daemon and not IN_STAGE)
 
 
 def _slice(bounds: tuple[int, int]) -> list[Any]:
